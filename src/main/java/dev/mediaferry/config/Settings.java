@@ -1,0 +1,133 @@
+package dev.mediaferry.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * mediaferry's typed settings, read once from HOCON: the user's file (only the keys it
+ * changes) over application.conf and reference.conf. Bad values fail here with the key
+ * named, never later. raw is the whole merged config, which the actor system runs on.
+ */
+public record Settings(
+    Source source,
+    TargetSettings target,
+    Path stateDir,
+    Transfer transfer,
+    Delete delete,
+    Duration shutdownGrace,
+    Config raw) {
+
+  public record Source(Path dir, Duration scanInterval, Duration stableFor, List<String> exclude) {}
+
+  public record TargetSettings(String url, String layout) {}
+
+  public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
+
+  public record Delete(boolean afterSync, Duration delay, Path trashDir, Duration trashRetention) {}
+
+  /** A configuration problem, with the key and what is wrong: the CLI exits 2 with it. */
+  public static final class Invalid extends RuntimeException {
+    public Invalid(String message) {
+      super(message);
+    }
+  }
+
+  /** Loads the file over the defaults; a missing or unparsable file is {@link Invalid}. */
+  public static Settings load(Path file) {
+    if (file != null && !Files.isReadable(file)) {
+      throw new Invalid("config file " + file + " does not exist or is not readable");
+    }
+    try {
+      Config user = file == null
+          ? ConfigFactory.empty()
+          : ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      // the same layering Pekko uses, with the user's file in place of application.conf's keys
+      Config merged = ConfigFactory.defaultOverrides()
+          .withFallback(user)
+          .withFallback(ConfigFactory.defaultApplication())
+          .withFallback(ConfigFactory.defaultReference())
+          .resolve();
+      return create(merged);
+    } catch (ConfigException e) {
+      throw new Invalid("config " + (file == null ? "(defaults)" : file) + ": " + e.getMessage());
+    }
+  }
+
+  public static Settings create(Config config) {
+    Config c = config.getConfig("mediaferry");
+    Settings settings = new Settings(
+        new Source(path(c, "source.dir"), positive(c, "source.scan-interval"), duration(c, "source.stable-for"),
+            c.getStringList("source.exclude")),
+        new TargetSettings(c.getString("target.url"), c.getString("target.layout")),
+        path(c, "state-dir"),
+        new Transfer(atLeastOne(c, "transfer.max-concurrent"), positive(c, "transfer.retry.initial"),
+            positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts")),
+        new Delete(c.getBoolean("delete.after-sync"), duration(c, "delete.delay"), path(c, "delete.trash-dir"),
+            duration(c, "delete.trash-retention")),
+        duration(c, "shutdown.grace"),
+        config);
+    settings.validate();
+    return settings;
+  }
+
+  private void validate() {
+    if (!target.url().startsWith("file:") && !target.url().startsWith("sftp://")) {
+      throw new Invalid("mediaferry.target.url = \"" + target.url()
+          + "\": use file:/path/to/folder (a local folder or mounted share)");
+    }
+    if (!target.layout().contains("{name}") && !target.layout().contains("{path}")) {
+      throw new Invalid("mediaferry.target.layout = \"" + target.layout() + "\" must contain {name} or {path}");
+    }
+    if (delete.trashDir().startsWith(source.dir())) {
+      throw new Invalid("mediaferry.delete.trash-dir (" + delete.trashDir()
+          + ") must not be inside mediaferry.source.dir (" + source.dir() + "): trashed files would be offloaded again");
+    }
+  }
+
+  private static Path path(Config c, String key) {
+    String value = c.getString(key);
+    if (value.isBlank()) {
+      throw new Invalid("mediaferry." + key + " is empty: give a folder path");
+    }
+    return new File(value).toPath().toAbsolutePath().normalize();
+  }
+
+  private static Duration duration(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative()) {
+      throw new Invalid("mediaferry." + key + " = " + d + " must not be negative");
+    }
+    return d;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = duration(c, key);
+    if (d.isZero()) {
+      throw new Invalid("mediaferry." + key + " must be greater than 0");
+    }
+    return d;
+  }
+
+  private static int atLeastOne(Config c, String key) {
+    int n = c.getInt(key);
+    if (n < 1) {
+      throw new Invalid("mediaferry." + key + " = " + n + " must be at least 1");
+    }
+    return n;
+  }
+
+  public Path journalFile() {
+    return stateDir.resolve("journal.db");
+  }
+
+  public Path lockFile() {
+    return stateDir.resolve("mediaferry.lock");
+  }
+}

@@ -1,0 +1,123 @@
+package dev.mediaferry.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.discovery.DirectoryScanner;
+import dev.mediaferry.discovery.SourceScan;
+import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.transfer.RunSummary;
+import dev.mediaferry.transfer.ShutdownSignal;
+import dev.mediaferry.transfer.TransferSetup;
+import dev.mediaferry.transfer.TransferSupervisor;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The actor system of one daemon: scanner → supervisor (→ file transfers, delete
+ * scheduler), and the graceful shutdown that drains transfers in flight. The caller holds
+ * the instance lock and has prepared the journal.
+ */
+public final class Daemon {
+  /** Time copies get, after the grace period, to notice the cancel and remove their temp files. */
+  private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
+
+  private final ActorSystem<Void> system;
+  private final CompletableFuture<RunSummary> onceSummary;
+
+  private Daemon(ActorSystem<Void> system, CompletableFuture<RunSummary> onceSummary) {
+    this.system = system;
+    this.onceSummary = onceSummary;
+  }
+
+  /** Starts the daemon; with once, it takes the files present now and completes summary(). */
+  public static Daemon start(Settings settings, Target target, boolean once) {
+    CompletableFuture<RunSummary> summary = new CompletableFuture<>();
+    ActorSystem<Void> system = ActorSystem.create(
+        guardian(settings, target, once ? summary : null), "mediaferry", pekkoConfig(settings));
+    system.getWhenTerminated().thenRun(target::close);
+    return new Daemon(system, summary);
+  }
+
+  static Config pekkoConfig(Settings settings) {
+    Duration phase = settings.shutdownGrace().plus(ABANDON_WAIT).plusSeconds(5);
+    return JournalDatabase.pekkoConfig(settings.journalFile(), ConfigFactory.empty()
+        .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+            ConfigValueFactory.fromAnyRef(phase.toMillis() + "ms"))
+        .withFallback(settings.raw()));
+  }
+
+  private static Behavior<Void> guardian(Settings settings, Target target, CompletableFuture<RunSummary> once) {
+    return Behaviors.setup(context -> {
+      Executor blocking = context.getSystem().dispatchers()
+          .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
+      ShutdownSignal shutdown = new ShutdownSignal();
+      TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
+      ActorRef<TransferSupervisor.Command> supervisor = context.spawn(TransferSupervisor.create(setup,
+          settings.transfer().maxConcurrent(), settings.delete().trashRetention()), "transfers");
+      ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
+      context.spawn(DirectoryScanner.create(
+          new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),
+          settings.source().scanInterval(), supervisor, blocking, summaryRef), "scanner");
+      drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
+      context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
+          settings.journalFile());
+      return Behaviors.empty();
+    });
+  }
+
+  private static Behavior<RunSummary> completing(CompletableFuture<RunSummary> future) {
+    return Behaviors.receive((context, summary) -> {
+      future.complete(summary);
+      return Behaviors.stopped();
+    });
+  }
+
+  /** Shutdown: no new transfers; in-flight ones get the grace period, then are abandoned. */
+  private static void drainOnShutdown(ActorContext<Void> context, ActorRef<TransferSupervisor.Command> supervisor,
+      ShutdownSignal shutdown, Duration grace) {
+    ActorSystem<Void> system = context.getSystem();
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-transfers",
+        () -> AskPattern.<TransferSupervisor.Command, Done>ask(supervisor, TransferSupervisor.Drain::new, grace,
+                system.scheduler())
+            .exceptionally(timedOut -> {
+              system.log().warn("transfers still running after the {} grace period are abandoned", grace);
+              shutdown.cancel();
+              awaitQuietly(shutdown);
+              return Done.getInstance();
+            }));
+  }
+
+  private static void awaitQuietly(ShutdownSignal shutdown) {
+    try {
+      shutdown.awaitCopiesStopped(ABANDON_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public CompletableFuture<RunSummary> summary() {
+    return onceSummary;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Graceful stop, as on SIGTERM; completes when the system has terminated. */
+  public CompletableFuture<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture();
+  }
+}

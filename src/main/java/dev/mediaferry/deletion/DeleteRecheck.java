@@ -1,0 +1,74 @@
+package dev.mediaferry.deletion;
+
+import dev.mediaferry.target.RemoteStat;
+import dev.mediaferry.target.Sha256;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * The check made right before a local copy is deleted: the target copy still has the
+ * verified size and SHA-256, and the local file is still the one that was verified
+ * (same size, mtime and SHA-256). Only {@link Outcome#OK} allows the delete.
+ */
+public final class DeleteRecheck {
+
+  public enum Outcome {
+    OK,
+    /** The target copy is missing or differs: the file must be transferred again. */
+    TARGET_COPY_BAD,
+    /** The local file is no longer what was verified: it is a new file, not ours to delete. */
+    SOURCE_CHANGED,
+    /** The local file is already gone: nothing to delete. */
+    SOURCE_MISSING
+  }
+
+  public record Result(Outcome outcome, String remoteSha256, String message) {}
+
+  /** What was verified: where, how big, which hash; and the local file's identity. */
+  public record Expected(String remotePath, long bytes, String sha256, Path source, long size, long mtimeMillis) {}
+
+  private DeleteRecheck() {}
+
+  /** Throws only for transient target errors, which mean "try the delete later". */
+  public static Result run(Target target, Expected expected) throws TargetException {
+    Optional<RemoteStat> stat = target.stat(expected.remotePath());
+    if (stat.isEmpty()) {
+      return new Result(Outcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
+    }
+    if (stat.get().size() != expected.bytes()) {
+      return new Result(Outcome.TARGET_COPY_BAD, null, String.format("size mismatch: verified %d bytes, target %s now %d",
+          expected.bytes(), expected.remotePath(), stat.get().size()));
+    }
+    String remoteSha = target.sha256(expected.remotePath());
+    if (!remoteSha.equals(expected.sha256())) {
+      return new Result(Outcome.TARGET_COPY_BAD, remoteSha, String.format(
+          "hash mismatch: verified sha256 %s, target %s now %s", expected.sha256(), expected.remotePath(), remoteSha));
+    }
+    return checkLocal(expected, remoteSha);
+  }
+
+  private static Result checkLocal(Expected expected, String remoteSha) {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(expected.source(), BasicFileAttributes.class);
+      if (attrs.size() != expected.size() || attrs.lastModifiedTime().toMillis() != expected.mtimeMillis()) {
+        return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source() + " changed since it was verified");
+      }
+      String localSha = Sha256.of(expected.source());
+      if (!localSha.equals(expected.sha256())) {
+        return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source()
+            + " now hashes " + localSha + ", verified " + expected.sha256());
+      }
+      return new Result(Outcome.OK, remoteSha, "target copy and local file match sha256 " + remoteSha);
+    } catch (NoSuchFileException e) {
+      return new Result(Outcome.SOURCE_MISSING, remoteSha, "local file " + expected.source() + " is already gone");
+    } catch (IOException e) {
+      return new Result(Outcome.SOURCE_CHANGED, remoteSha, "cannot read local file " + expected.source() + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.mediaferry.deletion;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trash folder: a deleted source file is moved to {trash}/{yyyy-MM-dd}/{its relative
+ * path} (the day it was deleted), so an operator can still restore it, and whole day
+ * folders are purged once they are older than the retention.
+ */
+public final class Trash {
+  private final Path dir;
+  private final ZoneId zone;
+
+  public Trash(Path dir, ZoneId zone) {
+    this.dir = dir;
+    this.zone = zone;
+  }
+
+  /** Moves the file into today's folder, never over another file; returns where it went. */
+  public Path moveIn(Path source, String relativePath, Instant now) throws IOException {
+    Path day = dir.resolve(LocalDate.ofInstant(now, zone).toString());
+    Path dest = day.resolve(relativePath).normalize();
+    if (!dest.startsWith(day)) {
+      throw new IOException("relative path " + relativePath + " escapes the trash folder " + day);
+    }
+    Files.createDirectories(dest.getParent());
+    for (int n = 1; Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+      dest = dest.resolveSibling(relativeName(relativePath) + "~" + n);
+    }
+    Files.move(source, dest); // same filesystem: a rename; otherwise copy then delete
+    return dest;
+  }
+
+  private static String relativeName(String relativePath) {
+    return relativePath.substring(relativePath.lastIndexOf('/') + 1);
+  }
+
+  /** Deletes day folders whose whole day is older than retention; returns the folders removed. */
+  public List<Path> purge(Duration retention, Instant now) throws IOException {
+    List<Path> removed = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return removed;
+    }
+    try (DirectoryStream<Path> days = Files.newDirectoryStream(dir)) {
+      for (Path day : days) {
+        LocalDate date = parseDay(day);
+        if (date != null && date.plusDays(1).atStartOfDay(zone).toInstant().plus(retention).isBefore(now)) {
+          deleteTree(day);
+          removed.add(day);
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static LocalDate parseDay(Path day) {
+    try {
+      return LocalDate.parse(day.getFileName().toString());
+    } catch (DateTimeParseException notOurs) {
+      return null; // leave folders we did not make alone
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,85 @@
+package dev.mediaferry.journal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The SQLite file that holds every file's journal. pekko-persistence-jdbc ships no SQLite
+ * schema, so it is created here (adapted from the plugin's H2/Postgres schema) before the
+ * actor system starts. AUTOINCREMENT keeps offsets from ever being reused.
+ */
+public final class JournalDatabase {
+  private static final String[] SCHEMA = {
+    """
+    CREATE TABLE IF NOT EXISTS event_journal (
+      ordering INTEGER PRIMARY KEY AUTOINCREMENT,
+      deleted BOOLEAN DEFAULT 0 NOT NULL,
+      persistence_id VARCHAR(255) NOT NULL,
+      sequence_number BIGINT NOT NULL,
+      writer TEXT NOT NULL,
+      write_timestamp BIGINT NOT NULL,
+      adapter_manifest TEXT NOT NULL,
+      event_payload BLOB NOT NULL,
+      event_ser_id INTEGER NOT NULL,
+      event_ser_manifest TEXT NOT NULL,
+      meta_payload BLOB,
+      meta_ser_id INTEGER,
+      meta_ser_manifest TEXT)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS event_journal_pid_seq_idx ON event_journal (persistence_id, sequence_number)",
+    """
+    CREATE TABLE IF NOT EXISTS event_tag (
+      event_id BIGINT NOT NULL,
+      tag TEXT NOT NULL,
+      PRIMARY KEY (event_id, tag),
+      FOREIGN KEY (event_id) REFERENCES event_journal (ordering) ON DELETE CASCADE)""",
+    """
+    CREATE TABLE IF NOT EXISTS snapshot (
+      persistence_id VARCHAR(255) NOT NULL,
+      sequence_number BIGINT NOT NULL,
+      created BIGINT NOT NULL,
+      snapshot_ser_id INTEGER NOT NULL,
+      snapshot_ser_manifest TEXT NOT NULL,
+      snapshot_payload BLOB NOT NULL,
+      meta_ser_id INTEGER,
+      meta_ser_manifest TEXT,
+      meta_payload BLOB,
+      PRIMARY KEY (persistence_id, sequence_number))""",
+  };
+
+  private JournalDatabase() {}
+
+  /** Creates the file and its tables when missing; safe to call on every start. */
+  public static void ensureSchema(Path dbFile) throws IOException {
+    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    try (Connection connection = DriverManager.getConnection(url(dbFile));
+         Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA journal_mode=WAL");
+      for (String ddl : SCHEMA) {
+        statement.execute(ddl);
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot prepare the journal " + dbFile + ": " + e.getMessage()
+          + "; check that the state folder is writable and the file is not corrupt (try: sqlite3 "
+          + dbFile + " 'PRAGMA integrity_check')", e);
+    }
+  }
+
+  public static String url(Path dbFile) {
+    return "jdbc:sqlite:" + dbFile.toAbsolutePath();
+  }
+
+  /** The Pekko config with the journal pointed at dbFile, over the application config. */
+  public static Config pekkoConfig(Path dbFile, Config base) {
+    return ConfigFactory.empty()
+        .withValue("pekko-persistence-jdbc.shared-databases.sqlite.db.url", ConfigValueFactory.fromAnyRef(url(dbFile)))
+        .withFallback(base);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.target.ErrorKind;
+
+/**
+ * What the journal says of one file now. Immutable: the event handler returns a new one.
+ * Fields not yet known are null (or 0).
+ */
+public record FileState(
+    Status status,
+    FileInfo file,
+    int attempt,
+    String tempPath,
+    Long retryAtMillis,
+    ErrorKind lastErrorKind,
+    String lastError,
+    String remotePath,
+    String sha256,
+    long bytes,
+    Long deleteDueAtMillis,
+    boolean rechecked,
+    String trashPath) implements CborSerializable {
+
+  public enum Status {
+    /** Nothing journaled yet. */
+    NEW,
+    /** Known and waiting for (another) transfer attempt, possibly until retryAt. */
+    DISCOVERED,
+    /** An attempt started; after a crash it is started again. */
+    TRANSFERRING,
+    /** The target copy is verified; the local copy stays (after-sync off, or not yet scheduled). */
+    VERIFIED,
+    /** Verified, and the local copy is due for deletion at deleteDueAt. */
+    PENDING_DELETE,
+    /** The local copy was moved to the trash. */
+    DELETED,
+    /** Given up: a permanent error or too many attempts. Needs an operator. */
+    QUARANTINED,
+    /** The local file changed or vanished; a changed file continues under a new id. */
+    SUPERSEDED;
+
+    /** States in which nothing more happens without an operator or a new file. */
+    public boolean isFinal() {
+      return this == DELETED || this == QUARANTINED || this == SUPERSEDED;
+    }
+  }
+
+  public static final FileState EMPTY =
+      new FileState(Status.NEW, null, 0, null, null, null, null, null, null, 0, null, false, null);
+
+  FileState with(Status newStatus) {
+    return new FileState(newStatus, file, attempt, tempPath, retryAtMillis, lastErrorKind, lastError, remotePath,
+        sha256, bytes, deleteDueAtMillis, rechecked, trashPath);
+  }
+
+  FileState discovered(FileInfo discovered) {
+    return new FileState(Status.DISCOVERED, discovered, 0, null, null, null, null, null, null, 0, null, false, null);
+  }
+
+  FileState started(int newAttempt, String newTempPath) {
+    return new FileState(Status.TRANSFERRING, file, newAttempt, newTempPath, null, lastErrorKind, lastError, null,
+        null, 0, null, false, null);
+  }
+
+  FileState failed(Status newStatus, ErrorKind kind, String message, Long retryAt) {
+    return new FileState(newStatus, file, attempt, null, retryAt, kind, message, remotePath, sha256, bytes,
+        null, false, trashPath);
+  }
+
+  FileState verified(String newRemotePath, String newSha256, long newBytes) {
+    return new FileState(Status.VERIFIED, file, attempt, null, null, lastErrorKind, lastError, newRemotePath,
+        newSha256, newBytes, null, false, null);
+  }
+
+  FileState deleteScheduled(long dueAt) {
+    return new FileState(Status.PENDING_DELETE, file, attempt, null, null, lastErrorKind, lastError, remotePath,
+        sha256, bytes, dueAt, false, null);
+  }
+
+  FileState recheckPassed() {
+    return new FileState(status, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256, bytes,
+        deleteDueAtMillis, true, null);
+  }
+
+  /** A failed recheck sends the file back to transfer from attempt 0. */
+  FileState backToTransfer(String message) {
+    return new FileState(Status.DISCOVERED, file, 0, null, null, ErrorKind.CORRUPT, message, null, null, 0,
+        null, false, null);
+  }
+
+  FileState deleted(String newTrashPath) {
+    return new FileState(Status.DELETED, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256,
+        bytes, deleteDueAtMillis, rechecked, newTrashPath);
+  }
+}

@@ -1,0 +1,372 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.target.SafeCopy;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import dev.mediaferry.transfer.FileState.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+
+/**
+ * One file's life, event-sourced: discovered → transferring → verified → pending delete →
+ * deleted (or quarantined). It works while it has something to do, tells the supervisor
+ * where it rests with a {@link Report}, and stops; whoever needs it next spawns it again
+ * and it recovers from its journal. Copies and checks run on the blocking executor.
+ */
+public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Command, FileTransfer.Event, FileState> {
+
+  public static final String TAG = "file";
+
+  // --- protocol ---
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Move the file forward from wherever its journal says it is. */
+  public record Transfer(FileInfo file) implements Command {}
+
+  /** The delete delay is over: recheck both copies and move the local one to the trash. */
+  public enum ExecuteDelete implements Command { INSTANCE }
+
+  public record GetState(ActorRef<FileState> replyTo) implements Command {}
+
+  private record CopySucceeded(SafeCopy.Result result) implements Command {}
+
+  private record CopyFailed(TargetException error) implements Command {}
+
+  private record RecheckFinished(DeleteRecheck.Result result) implements Command {}
+
+  private record RecheckFailed(TargetException error) implements Command {}
+
+  private record Trashed(String trashPath) implements Command {}
+
+  private record TrashFailed(String message) implements Command {}
+
+  /** Sent to the supervisor whenever the file comes to rest; wakeAt says when it wants to go on. */
+  public record Report(FileInfo file, Status status, Long wakeAtMillis, long bytesSent, String message) {}
+
+  // --- events (never rename one: old journals must keep loading) ---
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Discovered(String path, long size, long mtimeMillis, String source) implements Event {}
+
+  public record TransferStarted(int attempt, String target, String finalPath, String tempPath) implements Event {}
+
+  /** retryAt null: no retry; the file is quarantined, or superseded when its source changed. */
+  public record TransferFailed(int attempt, ErrorKind kind, String message, Long retryAtMillis) implements Event {}
+
+  public record Verified(String remotePath, String sha256, long bytes, long bytesSent, long durationMs)
+      implements Event {}
+
+  public record DeleteScheduled(long dueAtMillis) implements Event {}
+
+  public record DeleteRechecked(boolean ok, DeleteRecheck.Outcome outcome, String remoteSha256, String message)
+      implements Event {}
+
+  public record SourceDeleted(String mode, String trashPath) implements Event {}
+
+  // --- behaviour ---
+
+  public static Behavior<Command> create(FileInfo file, TransferSetup setup, ActorRef<Report> supervisor) {
+    return Behaviors.setup(context -> new FileTransfer(context, file, setup, supervisor));
+  }
+
+  public static PersistenceId persistenceId(String fileId) {
+    return PersistenceId.of("FileTransfer", fileId);
+  }
+
+  private final ActorContext<Command> context;
+  private final FileInfo file;
+  private final TransferSetup setup;
+  private final ActorRef<Report> supervisor;
+  private final SafeCopy safeCopy;
+  /** A copy, recheck or trash move is running: repeated commands must not start another. */
+  private boolean busy;
+
+  private FileTransfer(ActorContext<Command> context, FileInfo file, TransferSetup setup, ActorRef<Report> supervisor) {
+    super(persistenceId(file.fileId()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    this.context = context;
+    this.file = file;
+    this.setup = setup;
+    this.supervisor = supervisor;
+    this.safeCopy = new SafeCopy(setup.target());
+  }
+
+  @Override
+  public FileState emptyState() {
+    return FileState.EMPTY;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(TAG);
+  }
+
+  @Override
+  public CommandHandler<Command, Event, FileState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Transfer.class, this::onTransfer)
+        .onCommand(ExecuteDelete.class, this::onExecuteDelete)
+        .onCommand(GetState.class, (state, get) -> Effect().reply(get.replyTo(), state))
+        .onCommand(CopySucceeded.class, this::onCopySucceeded)
+        .onCommand(CopyFailed.class, this::onCopyFailed)
+        .onCommand(RecheckFinished.class, this::onRecheckFinished)
+        .onCommand(RecheckFailed.class, this::onRecheckFailed)
+        .onCommand(Trashed.class, this::onTrashed)
+        .onCommand(TrashFailed.class, this::onTrashFailed)
+        .build();
+  }
+
+  // --- transfer ---
+
+  private Effect<Event, FileState> onTransfer(FileState state, Transfer command) {
+    if (busy) {
+      return Effect().none();
+    }
+    return switch (state.status()) {
+      case NEW -> Effect()
+          .persist(List.of(discovered(), started(1)))
+          .thenRun(this::startCopy);
+      case DISCOVERED -> state.retryAtMillis() != null && state.retryAtMillis() > setup.now()
+          ? rest(state)
+          : Effect().persist(started(state.attempt() + 1)).thenRun(this::startCopy);
+      // only after a crash mid-copy: the attempt starts again (its temp file is replaced)
+      case TRANSFERRING -> Effect().persist(started(state.attempt() + 1)).thenRun(this::startCopy);
+      case VERIFIED -> setup.deleteAfterSync()
+          ? Effect().persist(new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
+              .thenRun(s -> report(s, 0, null)).thenStop()
+          : rest(state);
+      case PENDING_DELETE, DELETED, QUARANTINED, SUPERSEDED -> rest(state);
+    };
+  }
+
+  private Discovered discovered() {
+    return new Discovered(file.relativePath(), file.size(), file.mtimeMillis(), setup.sourceDir().toString());
+  }
+
+  private TransferStarted started(int attempt) {
+    String finalPath = setup.layout().finalPath(file.relativePath(), file.mtimeMillis());
+    return new TransferStarted(attempt, setup.target().describe(), finalPath,
+        RemoteLayout.tempPath(finalPath, file.fileId()));
+  }
+
+  private void startCopy(FileState state) {
+    busy = true;
+    String finalPath = setup.layout().finalPath(file.relativePath(), file.mtimeMillis());
+    var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), finalPath,
+        state.tempPath());
+    ProgressLog progress = new ProgressLog(file.relativePath(), file.size());
+    ShutdownSignal shutdown = setup.shutdown();
+    context.pipeToSelf(blocking(() -> {
+      shutdown.copyStarted();
+      try {
+        return safeCopy.copy(request, progress, shutdown);
+      } finally {
+        shutdown.copyEnded();
+      }
+    }), (result, error) -> result != null ? new CopySucceeded(result) : new CopyFailed(classified(error)));
+  }
+
+  private Effect<Event, FileState> onCopySucceeded(FileState state, CopySucceeded done) {
+    busy = false;
+    SafeCopy.Result r = done.result();
+    Verified verified = new Verified(r.remotePath(), r.sha256(), r.bytes(), r.bytesSent(), r.durationMs());
+    List<Event> events = setup.deleteAfterSync()
+        ? List.of(verified, new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
+        : List.of(verified);
+    return Effect().persist(events).thenRun(s -> {
+      context.getLog().info("[{}] verified as {} (sha256 {}, {} bytes{}, {} ms)", file.relativePath(),
+          r.remotePath(), r.sha256(), r.bytes(), r.bytesSent() == 0 ? ", already on the target" : "", r.durationMs());
+      report(s, r.bytesSent(), null);
+    }).thenStop();
+  }
+
+  private Effect<Event, FileState> onCopyFailed(FileState state, CopyFailed failed) {
+    busy = false;
+    TargetException error = failed.error();
+    if (error instanceof Target.Cancelled) {
+      // shutdown: nothing to journal, the attempt starts again on the next run
+      return Effect().stop();
+    }
+    int attempt = state.attempt();
+    boolean retry = error.kind().retryable() && !setup.retry().exhausted(attempt);
+    Long retryAt = retry ? setup.now() + setup.retry().backoff(attempt).toMillis() : null;
+    return Effect().persist(new TransferFailed(attempt, error.kind(), error.getMessage(), retryAt))
+        .thenRun(s -> {
+          logFailure(s, attempt, error);
+          report(s, 0, error.getMessage());
+        })
+        .thenStop();
+  }
+
+  private void logFailure(FileState state, int attempt, TargetException error) {
+    switch (state.status()) {
+      case QUARANTINED -> context.getLog().error("[{}] QUARANTINED after attempt {} ({}): {}. Fix the cause, "
+          + "then move the file out of and back into the source folder to retry.", file.relativePath(), attempt,
+          error.kind(), error.getMessage());
+      case SUPERSEDED -> context.getLog().info("[{}] {}", file.relativePath(), error.getMessage());
+      default -> context.getLog().warn("[{}] attempt {} failed ({}): {}; retrying in {} s", file.relativePath(),
+          attempt, error.kind(), error.getMessage(), (state.retryAtMillis() - setup.now()) / 1000);
+    }
+  }
+
+  // --- delete ---
+
+  private Effect<Event, FileState> onExecuteDelete(FileState state, ExecuteDelete command) {
+    if (busy) {
+      return Effect().none();
+    }
+    if (state.status() != Status.PENDING_DELETE || state.deleteDueAtMillis() > setup.now()) {
+      return rest(state);
+    }
+    busy = true;
+    var expected = new DeleteRecheck.Expected(state.remotePath(), state.bytes(), state.sha256(),
+        setup.sourceOf(file), file.size(), file.mtimeMillis());
+    context.pipeToSelf(blocking(() -> DeleteRecheck.run(setup.target(), expected)),
+        (result, error) -> result != null ? new RecheckFinished(result) : new RecheckFailed(classified(error)));
+    return Effect().none();
+  }
+
+  private Effect<Event, FileState> onRecheckFinished(FileState state, RecheckFinished finished) {
+    DeleteRecheck.Result r = finished.result();
+    boolean ok = r.outcome() == DeleteRecheck.Outcome.OK;
+    EffectBuilder<Event, FileState> persisted = Effect()
+        .persist(new DeleteRechecked(ok, r.outcome(), r.remoteSha256(), r.message()));
+    if (ok) {
+      return persisted.thenRun(this::startTrashMove);
+    }
+    busy = false;
+    return persisted.thenRun(s -> {
+      context.getLog().error("[{}] NOT deleted: recheck before delete failed: {}{}", file.relativePath(), r.message(),
+          s.status() == Status.DISCOVERED ? "; the file is transferred again" : "");
+      report(s, 0, r.message());
+    }).thenStop();
+  }
+
+  private Effect<Event, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
+    busy = false;
+    long wakeAt = setup.now() + setup.retry().initial().toMillis();
+    context.getLog().warn("[{}] delete postponed, the target copy could not be rechecked: {}", file.relativePath(),
+        failed.error().getMessage());
+    supervisor.tell(new Report(file, state.status(), wakeAt, 0, failed.error().getMessage()));
+    return Effect().stop();
+  }
+
+  private void startTrashMove(FileState state) {
+    Trash trash = new Trash(setup.trashDir(), ZoneId.systemDefault());
+    Instant now = Instant.ofEpochMilli(setup.now());
+    context.pipeToSelf(blocking(() -> trash.moveIn(setup.sourceOf(file), file.relativePath(), now).toString()),
+        (path, error) -> path != null ? new Trashed(path) : new TrashFailed(String.valueOf(unwrap(error))));
+  }
+
+  private Effect<Event, FileState> onTrashed(FileState state, Trashed trashed) {
+    busy = false;
+    return Effect().persist(new SourceDeleted("trash", trashed.trashPath())).thenRun(s -> {
+      context.getLog().info("[{}] local copy moved to trash {}", file.relativePath(), trashed.trashPath());
+      report(s, 0, null);
+    }).thenStop();
+  }
+
+  private Effect<Event, FileState> onTrashFailed(FileState state, TrashFailed failed) {
+    busy = false;
+    context.getLog().error("[{}] could not move the local copy to the trash {}: {}; check that folder's "
+        + "permissions and free space. Retrying later.", file.relativePath(), setup.trashDir(), failed.message());
+    supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0,
+        failed.message()));
+    return Effect().stop();
+  }
+
+  // --- helpers ---
+
+  private Effect<Event, FileState> rest(FileState state) {
+    report(state, 0, null);
+    return Effect().stop();
+  }
+
+  private void report(FileState state, long bytesSent, String message) {
+    Long wakeAt = switch (state.status()) {
+      case DISCOVERED -> state.retryAtMillis() == null ? setup.now() : state.retryAtMillis();
+      case PENDING_DELETE -> state.deleteDueAtMillis();
+      default -> null;
+    };
+    supervisor.tell(new Report(file, state.status(), wakeAt, bytesSent, message));
+  }
+
+  private interface BlockingWork<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletableFuture<T> blocking(BlockingWork<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.run();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, setup.blocking());
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  /** Anything the target did not classify (a bug, a runtime error of a library) is retried. */
+  private TargetException classified(Throwable error) {
+    Throwable cause = unwrap(error);
+    return cause instanceof TargetException te ? te
+        : new TargetException(ErrorKind.TRANSIENT, file.relativePath() + ": unexpected " + cause, cause);
+  }
+
+  // --- the journal's meaning ---
+
+  @Override
+  public EventHandler<FileState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Discovered.class, (state, e) -> state.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis())))
+        .onEvent(TransferStarted.class, (state, e) -> state.started(e.attempt(), e.tempPath()))
+        .onEvent(TransferFailed.class, FileTransfer::applyFailure)
+        .onEvent(Verified.class, (state, e) -> state.verified(e.remotePath(), e.sha256(), e.bytes()))
+        .onEvent(DeleteScheduled.class, (state, e) -> state.deleteScheduled(e.dueAtMillis()))
+        .onEvent(DeleteRechecked.class, FileTransfer::applyRecheck)
+        .onEvent(SourceDeleted.class, (state, e) -> state.deleted(e.trashPath()))
+        .build();
+  }
+
+  private static FileState applyFailure(FileState state, TransferFailed e) {
+    Status next = e.retryAtMillis() != null ? Status.DISCOVERED
+        : e.kind() == ErrorKind.SOURCE_CHANGED ? Status.SUPERSEDED
+        : Status.QUARANTINED;
+    return state.failed(next, e.kind(), e.message(), e.retryAtMillis());
+  }
+
+  private static FileState applyRecheck(FileState state, DeleteRechecked e) {
+    return switch (e.outcome()) {
+      case OK -> state.recheckPassed();
+      case TARGET_COPY_BAD -> state.backToTransfer(e.message());
+      case SOURCE_CHANGED, SOURCE_MISSING -> state.with(Status.SUPERSEDED);
+    };
+  }
+}

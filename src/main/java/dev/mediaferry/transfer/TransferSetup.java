@@ -1,0 +1,50 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.target.Target;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Executor;
+
+/**
+ * Everything a {@link FileTransfer} needs besides its journal: where files come from and
+ * go, the retry and delete policies, the executor for blocking I/O and the shutdown signal.
+ */
+public record TransferSetup(
+    Path sourceDir,
+    Target target,
+    RemoteLayout layout,
+    RetryPolicy retry,
+    boolean deleteAfterSync,
+    Duration deleteDelay,
+    Path trashDir,
+    Executor blocking,
+    ShutdownSignal shutdown,
+    Clock clock) {
+
+  public static TransferSetup from(Settings settings, Target target, Executor blocking, ShutdownSignal shutdown) {
+    return new TransferSetup(
+        settings.source().dir(),
+        target,
+        new RemoteLayout(settings.target().layout(), ZoneId.systemDefault()),
+        new RetryPolicy(settings.transfer().retryInitial(), settings.transfer().retryMax(),
+            settings.transfer().maxAttempts()),
+        settings.delete().afterSync(),
+        settings.delete().delay(),
+        settings.delete().trashDir(),
+        blocking,
+        shutdown,
+        Clock.systemUTC());
+  }
+
+  public Path sourceOf(FileInfo file) {
+    return sourceDir.resolve(file.relativePath());
+  }
+
+  public long now() {
+    return clock.millis();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.deletion.DeleteScheduler;
+import dev.mediaferry.deletion.Trash;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Takes discovered files oldest first and runs at most maxConcurrent transfers at once: a
+ * new one starts only when a slot frees. Spawns a {@link FileTransfer} for every file that
+ * has work, learns from its {@link FileTransfer.Report} where it rests, and wakes it again
+ * when its retry or delete time comes (the latter through its {@link DeleteScheduler}).
+ */
+public final class TransferSupervisor extends AbstractBehavior<TransferSupervisor.Command> {
+
+  public sealed interface Command {}
+
+  /** Stable files seen by a scan: the complete list, so files gone from the source are forgotten. */
+  public record FilesFound(List<FileInfo> files) implements Command {}
+
+  /** For `run --once`: no more files will come; report the summary when all work is done. */
+  public record ScanFinished(ActorRef<RunSummary> replyTo) implements Command {}
+
+  /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
+  public record Drain(ActorRef<Done> replyTo) implements Command {}
+
+  private record Rested(FileTransfer.Report report) implements Command {}
+
+  private record ChildStopped(FileInfo file, ActorRef<FileTransfer.Command> child) implements Command {}
+
+  private record Wake(FileInfo file) implements Command {}
+
+  private record DeleteIsDue(FileInfo file) implements Command {}
+
+  public static Behavior<Command> create(TransferSetup setup, int maxConcurrent, Duration trashRetention) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new TransferSupervisor(context, timers, setup, maxConcurrent, trashRetention)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final TransferSetup setup;
+  private final int maxConcurrent;
+  private final ActorRef<FileTransfer.Report> reports;
+  private final ActorRef<DeleteScheduler.Command> deleteScheduler;
+
+  /** Files this run has seen and not forgotten, by id: rescans skip them. */
+  private final Set<String> known = new HashSet<>();
+  private final PriorityQueue<FileInfo> queue = new PriorityQueue<>(
+      Comparator.comparingLong(FileInfo::mtimeMillis).thenComparing(FileInfo::relativePath));
+  private final Set<String> inFlight = new HashSet<>();
+  /** Files waiting on a retry timer. */
+  private final Set<String> waiting = new HashSet<>();
+  /** Deletes already due, on their way through the scheduler. */
+  private final Set<String> deletesDue = new HashSet<>();
+  private final ArrayDeque<FileInfo> deleteQueue = new ArrayDeque<>();
+  private final Set<String> deletesInProgress = new HashSet<>();
+  private final Map<String, ActorRef<FileTransfer.Command>> children = new HashMap<>();
+  private long incarnation;
+  private RunSummary summary = new RunSummary(0, 0, 0, 0, 0);
+  private boolean draining;
+  private ActorRef<Done> drainedReplyTo;
+  private ActorRef<RunSummary> idleReplyTo;
+
+  private TransferSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, TransferSetup setup,
+      int maxConcurrent, Duration trashRetention) {
+    super(context);
+    this.timers = timers;
+    this.setup = setup;
+    this.maxConcurrent = maxConcurrent;
+    this.reports = context.messageAdapter(FileTransfer.Report.class, Rested::new);
+    ActorRef<DeleteScheduler.DeleteDue> dueAdapter =
+        context.messageAdapter(DeleteScheduler.DeleteDue.class, due -> new DeleteIsDue(due.file()));
+    this.deleteScheduler = context.spawn(DeleteScheduler.create(dueAdapter,
+        new Trash(setup.trashDir(), ZoneId.systemDefault()), trashRetention, Duration.ofHours(1), setup.blocking(),
+        setup.clock()), "delete-scheduler");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(FilesFound.class, this::onFilesFound)
+        .onMessage(Rested.class, rested -> onReport(rested.report()))
+        .onMessage(ChildStopped.class, this::onChildStopped)
+        .onMessage(Wake.class, this::onWake)
+        .onMessage(DeleteIsDue.class, this::onDeleteDue)
+        .onMessage(ScanFinished.class, this::onScanFinished)
+        .onMessage(Drain.class, this::onDrain)
+        .build();
+  }
+
+  private Behavior<Command> onFilesFound(FilesFound found) {
+    Set<String> listed = new HashSet<>();
+    for (FileInfo file : found.files()) {
+      listed.add(file.fileId());
+      if (known.add(file.fileId())) {
+        queue.add(file);
+      }
+    }
+    // forget files gone from the source (deleted, or changed into a new id) unless busy with them
+    known.removeIf(id -> !listed.contains(id) && !isActive(id));
+    return pull();
+  }
+
+  private boolean isActive(String fileId) {
+    return inFlight.contains(fileId) || waiting.contains(fileId) || deletesDue.contains(fileId)
+        || deletesInProgress.contains(fileId) || children.containsKey(fileId)
+        || queue.stream().anyMatch(f -> f.fileId().equals(fileId));
+  }
+
+  /** Starts transfers and deletes while slots are free. */
+  private Behavior<Command> pull() {
+    while (!draining && inFlight.size() < maxConcurrent && !queue.isEmpty()) {
+      FileInfo file = queue.poll();
+      inFlight.add(file.fileId());
+      child(file).tell(new FileTransfer.Transfer(file));
+    }
+    while (!draining && deletesInProgress.size() < maxConcurrent && !deleteQueue.isEmpty()) {
+      FileInfo file = deleteQueue.poll();
+      deletesInProgress.add(file.fileId());
+      child(file).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    }
+    return checkIdle();
+  }
+
+  private ActorRef<FileTransfer.Command> child(FileInfo file) {
+    return children.computeIfAbsent(file.fileId(), id -> {
+      // a fresh name each time: the previous incarnation may still be stopping
+      ActorRef<FileTransfer.Command> child =
+          getContext().spawn(FileTransfer.create(file, setup, reports), "file-" + id + "-" + (++incarnation));
+      getContext().watchWith(child, new ChildStopped(file, child));
+      return child;
+    });
+  }
+
+  private Behavior<Command> onReport(FileTransfer.Report report) {
+    String id = report.file().fileId();
+    boolean wasTransfer = inFlight.remove(id);
+    deletesInProgress.remove(id);
+    children.remove(id);
+    timers.cancel(id);
+    waiting.remove(id);
+    count(report, wasTransfer);
+    switch (report.status()) {
+      case DISCOVERED, TRANSFERRING -> scheduleWake(report.file(), report.wakeAtMillis());
+      case PENDING_DELETE -> scheduleDelete(report.file(), report.wakeAtMillis());
+      default -> { }
+    }
+    return pull();
+  }
+
+  private void count(FileTransfer.Report report, boolean wasTransfer) {
+    switch (report.status()) {
+      case VERIFIED, PENDING_DELETE -> summary = wasTransfer ? summary.plusVerified(report.bytesSent()) : summary;
+      case DELETED -> summary = wasTransfer ? summary.plusOther().plusDeleted() : summary.plusDeleted();
+      case QUARANTINED -> summary = summary.plusFailed();
+      case SUPERSEDED -> summary = wasTransfer ? summary.plusOther() : summary;
+      default -> { }
+    }
+  }
+
+  private void scheduleWake(FileInfo file, Long wakeAt) {
+    long delay = wakeAt == null ? 0 : Math.max(0, wakeAt - setup.now());
+    waiting.add(file.fileId());
+    timers.startSingleTimer(file.fileId(), new Wake(file), Duration.ofMillis(delay));
+  }
+
+  private void scheduleDelete(FileInfo file, long dueAt) {
+    if (dueAt <= setup.now()) {
+      deletesDue.add(file.fileId());
+    }
+    deleteScheduler.tell(new DeleteScheduler.Schedule(file, dueAt));
+  }
+
+  private Behavior<Command> onWake(Wake wake) {
+    waiting.remove(wake.file().fileId());
+    if (!inFlight.contains(wake.file().fileId())) {
+      queue.add(wake.file());
+    }
+    return pull();
+  }
+
+  private Behavior<Command> onDeleteDue(DeleteIsDue due) {
+    deletesDue.remove(due.file().fileId());
+    deleteQueue.add(due.file());
+    return pull();
+  }
+
+  /** A child that stopped without reporting (its journal failed) is tried again later. */
+  private Behavior<Command> onChildStopped(ChildStopped stopped) {
+    String id = stopped.file().fileId();
+    if (children.get(id) != stopped.child()) {
+      return Behaviors.same();
+    }
+    children.remove(id);
+    boolean lost = inFlight.remove(id) | deletesInProgress.remove(id);
+    if (lost && !draining) {
+      getContext().getLog().warn("[{}] stopped without a result; trying again in {}", stopped.file().relativePath(),
+          setup.retry().initial());
+      scheduleWake(stopped.file(), setup.now() + setup.retry().initial().toMillis());
+    }
+    return pull();
+  }
+
+  private Behavior<Command> onScanFinished(ScanFinished finished) {
+    idleReplyTo = finished.replyTo();
+    return checkIdle();
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    draining = true;
+    drainedReplyTo = drain.replyTo();
+    return checkIdle();
+  }
+
+  private Behavior<Command> checkIdle() {
+    if (draining && drainedReplyTo != null && inFlight.isEmpty() && deletesInProgress.isEmpty()) {
+      drainedReplyTo.tell(Done.getInstance());
+      drainedReplyTo = null;
+    }
+    boolean idle = queue.isEmpty() && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
+        && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
+    if (idleReplyTo != null && idle) {
+      idleReplyTo.tell(summary);
+      idleReplyTo = null;
+    }
+    return this;
+  }
+}
