@@ -1,0 +1,161 @@
+package dev.mediaferry.testing;
+
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.target.RemoteStat;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real target with failures injected: uploads that break after N bytes (leaving a
+ * partial temp file), uploads whose stored bytes are corrupted, a permanent error, or
+ * uploads that block until released. Each fault applies to the next `times` uploads.
+ */
+public final class FaultyTarget implements Target {
+  private final Target real;
+  private final AtomicInteger breakAtByteTimes = new AtomicInteger();
+  private volatile long breakAtByte;
+  private final AtomicInteger corruptTimes = new AtomicInteger();
+  private volatile ErrorKind alwaysFail;
+  private volatile CountDownLatch gate;
+  public final AtomicInteger uploads = new AtomicInteger();
+  public final AtomicInteger uploadsStarted = new AtomicInteger();
+
+  public FaultyTarget(Target real) {
+    this.real = real;
+  }
+
+  public FaultyTarget breakAfterBytes(long bytes, int times) {
+    breakAtByte = bytes;
+    breakAtByteTimes.set(times);
+    return this;
+  }
+
+  public FaultyTarget corruptNext(int times) {
+    corruptTimes.set(times);
+    return this;
+  }
+
+  public FaultyTarget failAlways(ErrorKind kind) {
+    alwaysFail = kind;
+    return this;
+  }
+
+  /** Uploads wait at their start until the returned latch is counted down. */
+  public CountDownLatch blockUploads() {
+    gate = new CountDownLatch(1);
+    return gate;
+  }
+
+  @Override
+  public String describe() {
+    return "faulty " + real.describe();
+  }
+
+  @Override
+  public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+    uploadsStarted.incrementAndGet();
+    awaitGate();
+    if (alwaysFail != null) {
+      throw new TargetException(alwaysFail, "injected " + alwaysFail + " for " + path);
+    }
+    if (breakAtByteTimes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      long limit = breakAtByte;
+      try {
+        real.upload(source, path, bytes -> {
+          if (bytes >= limit) {
+            throw new InjectedBreak();
+          }
+        }, cancel);
+      } catch (InjectedBreak e) {
+        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after " + limit + " bytes of " + path);
+      }
+    }
+    String sha = real.upload(source, path, progress, cancel);
+    uploads.incrementAndGet();
+    if (corruptTimes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      flipFirstByte(path);
+    }
+    return sha;
+  }
+
+  private static final class InjectedBreak extends RuntimeException {}
+
+  private void awaitGate() throws TargetException {
+    CountDownLatch g = gate;
+    if (g == null) {
+      return;
+    }
+    try {
+      if (!g.await(60, TimeUnit.SECONDS)) {
+        throw new TargetException(ErrorKind.TRANSIENT, "test gate never opened");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TargetException(ErrorKind.TRANSIENT, "interrupted");
+    }
+  }
+
+  /** Rewrites the stored file with its first byte flipped (or one byte added to an empty file). */
+  private void flipFirstByte(String path) throws TargetException {
+    if (!(real instanceof dev.mediaferry.target.LocalTarget local)) {
+      throw new IllegalStateException("corruption needs a local target");
+    }
+    try {
+      Path file = local.base().resolve(path);
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      byte[] changed = bytes.length == 0 ? new byte[] {1} : bytes.clone();
+      if (bytes.length > 0) {
+        changed[0] ^= 0x5a;
+      }
+      java.nio.file.Files.write(file, changed);
+    } catch (java.io.IOException e) {
+      throw new TargetException(ErrorKind.TRANSIENT, "test corruption failed: " + e);
+    }
+  }
+
+  @Override
+  public String sha256(String path) throws TargetException {
+    return real.sha256(path);
+  }
+
+  @Override
+  public Optional<RemoteStat> stat(String path) throws TargetException {
+    return real.stat(path);
+  }
+
+  @Override
+  public void renameNoReplace(String from, String to) throws TargetException {
+    real.renameNoReplace(from, to);
+  }
+
+  @Override
+  public void delete(String path) throws TargetException {
+    real.delete(path);
+  }
+
+  @Override
+  public void mkdirs(String dir) throws TargetException {
+    real.mkdirs(dir);
+  }
+
+  @Override
+  public long freeSpace(String dir) throws TargetException {
+    return real.freeSpace(dir);
+  }
+
+  @Override
+  public List<String> list(String dir) throws TargetException {
+    return real.list(dir);
+  }
+
+  @Override
+  public void close() {
+    real.close();
+  }
+}

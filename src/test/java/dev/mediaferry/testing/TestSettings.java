@@ -1,0 +1,44 @@
+package dev.mediaferry.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.mediaferry.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Settings for a daemon whose folders all live under one temp folder, with fast timers. */
+public final class TestSettings {
+  private TestSettings() {}
+
+  public static Settings under(Path root, Map<String, Object> overrides) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("mediaferry.home", root.toString());
+    values.put("mediaferry.source.scan-interval", "100ms");
+    values.put("mediaferry.source.stable-for", "0s");
+    values.put("mediaferry.transfer.retry.initial", "50ms");
+    values.put("mediaferry.transfer.retry.max", "200ms");
+    values.put("mediaferry.delete.delay", "0s");
+    values.put("mediaferry.shutdown.grace", "2s");
+    values.putAll(overrides);
+    Config config = ConfigFactory.parseMap(values)
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+    Settings settings = Settings.create(config);
+    try {
+      Files.createDirectories(settings.source().dir());
+      Files.createDirectories(settings.stateDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return settings;
+  }
+
+  public static Path nas(Settings settings) {
+    return Path.of(settings.target().url().substring("file:".length()));
+  }
+}

@@ -1,0 +1,322 @@
+package dev.mediaferry.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.testing.FaultyTarget;
+import dev.mediaferry.testing.ManualClock;
+import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestSettings;
+import dev.mediaferry.transfer.FileState.Status;
+import dev.mediaferry.transfer.FileTransfer.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FileTransfer's state machine on the in-memory persistence testkit journal (events are
+ * serialized, so CBOR bindings are checked too), against a real local folder with faults
+ * injected. "Restart" is a new incarnation recovering from the same journal, as in the daemon.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class FileTransferTest {
+  static final ActorTestKit testKit = ActorTestKit.create(
+      PersistenceTestKitPlugin.getInstance().config().withFallback(ConfigFactory.load()));
+  static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+  static final Executor blocking = Executors.newCachedThreadPool();
+
+  @TempDir Path root;
+  Settings settings;
+  FaultyTarget target;
+  ManualClock clock;
+  TestProbe<Report> supervisor;
+
+  @BeforeEach
+  void setUp() {
+    journal.clearAll();
+    settings = TestSettings.under(root, Map.of("mediaferry.transfer.retry.max-attempts", 3));
+    target = new FaultyTarget(new LocalTarget(TestSettings.nas(settings)));
+    clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    supervisor = testKit.createTestProbe();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private TransferSetup setup(boolean afterSync) {
+    return new TransferSetup(settings.source().dir(), target,
+        new RemoteLayout(settings.target().layout(), ZoneId.of("UTC")), new RetryPolicy(Duration.ofSeconds(5),
+            Duration.ofMinutes(5), 3), afterSync, Duration.ZERO, settings.delete().trashDir(), blocking,
+        new ShutdownSignal(), clock);
+  }
+
+  private FileInfo source(String name, long size) throws Exception {
+    Path file = TestFiles.write(settings.source().dir().resolve(name), size, name.hashCode());
+    return FileInfo.of(name, size, Files.getLastModifiedTime(file).toMillis());
+  }
+
+  private ActorRef<FileTransfer.Command> spawn(FileInfo file, boolean afterSync) {
+    return testKit.spawn(FileTransfer.create(file, setup(afterSync), supervisor.ref()));
+  }
+
+  private Report transfer(FileInfo file) {
+    spawn(file, true).tell(new FileTransfer.Transfer(file));
+    return supervisor.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  private List<Object> events(FileInfo file) {
+    return journal.persistedInStorage(FileTransfer.persistenceId(file.fileId()).id());
+  }
+
+  private Path nas(String path) {
+    return TestSettings.nas(settings).resolve(path);
+  }
+
+  private List<Path> tempFilesOnTarget() {
+    return TestFiles.listFiles(TestSettings.nas(settings)).stream()
+        .filter(p -> RemoteLayout.isTempName(p.getFileName().toString())).toList();
+  }
+
+  @Test
+  void verifiedFileIsJournaledAndScheduledForDelete() throws Exception {
+    FileInfo file = source("DJI_0001.MP4", 3_000_000);
+
+    Report report = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, report.status());
+    assertEquals(3_000_000, report.bytesSent());
+    List<Object> events = events(file);
+    assertEquals(List.of(FileTransfer.Discovered.class, FileTransfer.TransferStarted.class,
+        FileTransfer.Verified.class, FileTransfer.DeleteScheduled.class), events.stream().map(Object::getClass).toList());
+    FileTransfer.Verified verified = (FileTransfer.Verified) events.get(2);
+    assertEquals("2025/03/04/DJI_0001.MP4", verified.remotePath());
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("DJI_0001.MP4")), verified.sha256());
+    assertEquals(verified.sha256(), TestFiles.sha256(nas(verified.remotePath())));
+    assertTrue(tempFilesOnTarget().isEmpty());
+  }
+
+  @Test
+  void dueDeleteRechecksThenMovesTheSourceToTrash() throws Exception {
+    FileInfo file = source("a/b.jpg", 10_000);
+    transfer(file);
+
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.DELETED, report.status());
+    List<Object> events = events(file);
+    FileTransfer.DeleteRechecked recheck = (FileTransfer.DeleteRechecked) events.get(4);
+    assertTrue(recheck.ok());
+    FileTransfer.SourceDeleted deleted = (FileTransfer.SourceDeleted) events.get(5);
+    assertEquals("trash", deleted.mode());
+    assertFalse(Files.exists(settings.source().dir().resolve("a/b.jpg")));
+    assertEquals(recheck.remoteSha256(), TestFiles.sha256(Path.of(deleted.trashPath())));
+  }
+
+  @Test
+  void failedRecheckKeepsTheSourceAndSendsTheFileBackToTransfer() throws Exception {
+    FileInfo file = source("c.jpg", 10_000);
+    FileTransfer.Verified verified = (FileTransfer.Verified) events(transferAndGet(file)).get(2);
+    Files.write(nas(verified.remotePath()), new byte[10_000]); // same size, other content
+
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.DISCOVERED, report.status());
+    assertTrue(Files.exists(settings.source().dir().resolve("c.jpg")));
+    FileTransfer.DeleteRechecked recheck = (FileTransfer.DeleteRechecked) events(file).get(4);
+    assertFalse(recheck.ok());
+    assertEquals(DeleteRecheck.Outcome.TARGET_COPY_BAD, recheck.outcome());
+    assertTrue(recheck.message().contains("hash mismatch"), recheck.message());
+  }
+
+  private FileInfo transferAndGet(FileInfo file) {
+    assertEquals(Status.PENDING_DELETE, transfer(file).status());
+    return file;
+  }
+
+  @Test
+  void transientFailureAtByteNIsRetriedAndLeavesNoPartialFile() throws Exception {
+    FileInfo file = source("big.mov", 4_000_000);
+    target.breakAfterBytes(1_500_000, 1);
+
+    Report first = transfer(file);
+
+    assertEquals(Status.DISCOVERED, first.status());
+    assertNotNull(first.wakeAtMillis());
+    assertTrue(first.wakeAtMillis() > clock.millis());
+    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    assertEquals(ErrorKind.TRANSIENT, failed.kind());
+    assertTrue(failed.message().contains("after 1500000 bytes"), failed.message());
+    assertTrue(tempFilesOnTarget().isEmpty(), "partial temp removed");
+    assertFalse(Files.exists(nas("2025/03/04/big.mov")), "nothing under the final name");
+
+    assertEquals(Status.DISCOVERED, transfer(file).status(), "rests until its retry time");
+    clock.advance(Duration.ofMinutes(1));
+    Report second = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, second.status());
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("big.mov")),
+        TestFiles.sha256(nas("2025/03/04/big.mov")));
+  }
+
+  @Test
+  void corruptedCopyIsDiscardedAndRetried() throws Exception {
+    FileInfo file = source("photo.jpg", 200_000);
+    target.corruptNext(1);
+
+    Report first = transfer(file);
+
+    assertEquals(Status.DISCOVERED, first.status());
+    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    assertEquals(ErrorKind.CORRUPT, failed.kind());
+    assertTrue(failed.message().contains("hash mismatch"), failed.message());
+    assertTrue(tempFilesOnTarget().isEmpty());
+    assertFalse(Files.exists(nas("2025/03/04/photo.jpg")));
+
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals(Status.PENDING_DELETE, transfer(file).status());
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("photo.jpg")),
+        TestFiles.sha256(nas("2025/03/04/photo.jpg")));
+  }
+
+  @Test
+  void permanentErrorQuarantinesAtOnce() throws Exception {
+    FileInfo file = source("denied.mp4", 1000);
+    target.failAlways(ErrorKind.PERMANENT);
+
+    Report report = transfer(file);
+
+    assertEquals(Status.QUARANTINED, report.status());
+    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    assertEquals(1, failed.attempt());
+    assertEquals(null, failed.retryAtMillis());
+    assertTrue(Files.exists(settings.source().dir().resolve("denied.mp4")));
+  }
+
+  @Test
+  void transientErrorsQuarantineAfterMaxAttempts() throws Exception {
+    FileInfo file = source("flaky.mp4", 1000);
+    target.failAlways(ErrorKind.TRANSIENT);
+
+    for (int attempt = 1; attempt < 3; attempt++) {
+      assertEquals(Status.DISCOVERED, transfer(file).status(), "attempt " + attempt);
+      clock.advance(Duration.ofMinutes(10));
+    }
+    Report last = transfer(file);
+
+    assertEquals(Status.QUARANTINED, last.status());
+    long failures = events(file).stream().filter(e -> e instanceof FileTransfer.TransferFailed).count();
+    assertEquals(3, failures);
+  }
+
+  @Test
+  void sourceThatChangedIsSupersededNotCopied() throws Exception {
+    FileInfo file = source("growing.mp4", 1000);
+    TestFiles.write(settings.source().dir().resolve("growing.mp4"), 2000, 7);
+
+    Report report = transfer(file);
+
+    assertEquals(Status.SUPERSEDED, report.status());
+    assertEquals(0, target.uploadsStarted.get());
+  }
+
+  @Test
+  void crashMidTransferRestartsTheAttemptAndRemovesTheStaleTemp() throws Exception {
+    FileInfo file = source("crash.mp4", 500_000);
+    String finalPath = "2025/03/04/crash.mp4";
+    String temp = RemoteLayout.tempPath(finalPath, file.fileId());
+    journal.persistForRecovery(FileTransfer.persistenceId(file.fileId()).id(), List.of(
+        new FileTransfer.Discovered("crash.mp4", file.size(), file.mtimeMillis(), "src"),
+        new FileTransfer.TransferStarted(1, "file:x", finalPath, temp)));
+    TestFiles.write(nas(temp), 1234, 1); // what the crashed attempt left
+
+    Report report = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, report.status());
+    FileTransfer.TransferStarted restarted = (FileTransfer.TransferStarted) events(file).get(2);
+    assertEquals(2, restarted.attempt());
+    assertTrue(tempFilesOnTarget().isEmpty());
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("crash.mp4")), TestFiles.sha256(nas(finalPath)));
+  }
+
+  @Test
+  void verifiedFileIsNeverUploadedAgainAfterRestart() throws Exception {
+    FileInfo file = source("done.mp4", 1000);
+    transfer(file);
+    int uploads = target.uploadsStarted.get();
+
+    Report again = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, again.status());
+    assertEquals(uploads, target.uploadsStarted.get());
+    assertEquals(4, events(file).size());
+  }
+
+  @Test
+  void identicalFileOnTargetCountsAsVerifiedWithoutCopying() throws Exception {
+    FileInfo file = source("same.jpg", 5000);
+    Files.createDirectories(nas("2025/03/04"));
+    Files.copy(settings.source().dir().resolve("same.jpg"), nas("2025/03/04/same.jpg"));
+
+    Report report = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, report.status());
+    assertEquals(0, report.bytesSent());
+    assertEquals(0, target.uploadsStarted.get());
+  }
+
+  @Test
+  void differentFileOnTargetIsKeptAndTheNewOneGetsASuffix() throws Exception {
+    FileInfo file = source("clash.jpg", 5000);
+    Path existing = TestFiles.write(nas("2025/03/04/clash.jpg"), 5000, 99);
+    String existingSha = TestFiles.sha256(existing);
+
+    Report report = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, report.status());
+    assertEquals(existingSha, TestFiles.sha256(existing), "never overwritten");
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("clash.jpg")),
+        TestFiles.sha256(nas("2025/03/04/clash~1.jpg")));
+  }
+
+  @Test
+  void withoutDeleteAfterSyncTheFileRestsVerified() throws Exception {
+    FileInfo file = source("keep.jpg", 100);
+    spawn(file, false).tell(new FileTransfer.Transfer(file));
+
+    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.VERIFIED, report.status());
+    assertInstanceOf(FileTransfer.Verified.class, events(file).get(2));
+    assertEquals(3, events(file).size());
+  }
+}
