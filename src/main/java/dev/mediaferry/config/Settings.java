@@ -52,7 +52,7 @@ public record Settings(
       Config merged = ConfigFactory.defaultOverrides()
           .withFallback(user)
           .withFallback(ConfigFactory.defaultApplication())
-          .withFallback(ConfigFactory.defaultReference())
+          .withFallback(ConfigFactory.defaultReferenceUnresolved())
           .resolve();
       return create(merged);
     } catch (ConfigException e) {

@@ -51,7 +51,8 @@ public final class Daemon {
     return new Daemon(system, summary);
   }
 
-  static Config pekkoConfig(Settings settings) {
+  /** The Pekko config the daemon (and journal readers) run on: the journal file from state-dir. */
+  public static Config pekkoConfig(Settings settings) {
     Duration phase = settings.shutdownGrace().plus(ABANDON_WAIT).plusSeconds(5);
     return JournalDatabase.pekkoConfig(settings.journalFile(), ConfigFactory.empty()
         .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",

@@ -60,7 +60,7 @@ public final class FaultyTarget implements Target {
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     uploadsStarted.incrementAndGet();
-    awaitGate();
+    awaitGate(path, cancel);
     if (alwaysFail != null) {
       throw new TargetException(alwaysFail, "injected " + alwaysFail + " for " + path);
     }
@@ -86,14 +86,21 @@ public final class FaultyTarget implements Target {
 
   private static final class InjectedBreak extends RuntimeException {}
 
-  private void awaitGate() throws TargetException {
+  /** Waits like a stalled upload: it still notices a shutdown's cancel, as real uploads do per chunk. */
+  private void awaitGate(String path, CancelSignal cancel) throws TargetException {
     CountDownLatch g = gate;
     if (g == null) {
       return;
     }
     try {
-      if (!g.await(60, TimeUnit.SECONDS)) {
-        throw new TargetException(ErrorKind.TRANSIENT, "test gate never opened");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!g.await(20, TimeUnit.MILLISECONDS)) {
+        if (cancel.cancelled()) {
+          throw new Cancelled(path);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TargetException(ErrorKind.TRANSIENT, "test gate never opened");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -26,7 +26,7 @@ public final class TestSettings {
     values.putAll(overrides);
     Config config = ConfigFactory.parseMap(values)
         .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.defaultReference())
+        .withFallback(ConfigFactory.defaultReferenceUnresolved())
         .resolve();
     Settings settings = Settings.create(config);
     try {

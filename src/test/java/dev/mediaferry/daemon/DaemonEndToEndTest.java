@@ -1,0 +1,146 @@
+package dev.mediaferry.daemon;
+
+import static dev.mediaferry.testing.JournalContents.count;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.testing.FaultyTarget;
+import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestSettings;
+import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.transfer.RunSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end: a real actor system, a real SQLite journal, a real local target. */
+class DaemonEndToEndTest {
+  @TempDir Path root;
+
+  private static RunSummary runOnce(Settings settings, Target target) throws Exception {
+    JournalDatabase.ensureSchema(settings.journalFile());
+    Daemon daemon = Daemon.start(settings, target, true);
+    try {
+      return daemon.summary().get(JournalContents.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      daemon.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Path expectedOnNas(Settings settings, String relativePath, Path source) throws Exception {
+    String path = new RemoteLayout(settings.target().layout(), ZoneId.systemDefault())
+        .finalPath(relativePath, Files.getLastModifiedTime(source).toMillis());
+    return TestSettings.nas(settings).resolve(path);
+  }
+
+  @Test
+  void fiftyFilesOfMixedSizesArriveVerifiedAndEverySourceGoesToTrash() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.transfer.max-concurrent", 3));
+    Map<String, String> shas = new HashMap<>();
+    Map<String, Path> onNas = new HashMap<>();
+    for (int i = 0; i < 50; i++) {
+      long size = i < 12 ? 0 : i < 24 ? 1 : i < 49 ? 1 << 20 : 200L << 20;
+      String rel = "flight-" + (i % 3) + "/IMG_" + i + ".bin";
+      Path file = TestFiles.write(settings.source().dir().resolve(rel), size, i);
+      shas.put(rel, TestFiles.sha256(file));
+      onNas.put(rel, expectedOnNas(settings, rel, file));
+    }
+
+    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+
+    assertEquals(new RunSummary(50, 50, 50, 0, 25L * (1 << 20) + 12 + (200L << 20)), summary);
+    Path trashDay = settings.delete().trashDir().resolve(LocalDate.now().toString());
+    for (var entry : shas.entrySet()) {
+      assertEquals(entry.getValue(), TestFiles.sha256(onNas.get(entry.getKey())), entry.getKey());
+      assertEquals(entry.getValue(), TestFiles.sha256(trashDay.resolve(entry.getKey())), "trash " + entry.getKey());
+    }
+    assertTrue(TestFiles.listFiles(settings.source().dir()).isEmpty());
+    assertEquals(50, TestFiles.listFiles(TestSettings.nas(settings)).size(), "no temp files left");
+    Map<String, List<Object>> journal = JournalContents.read(settings);
+    assertEquals(50, journal.size());
+    for (List<Object> events : journal.values()) {
+      assertEquals(1, count(events, FileTransfer.Verified.class));
+      assertEquals(1, count(events, FileTransfer.SourceDeleted.class));
+      int recheck = indexOf(events, FileTransfer.DeleteRechecked.class);
+      assertTrue(recheck >= 0 && ((FileTransfer.DeleteRechecked) events.get(recheck)).ok());
+      assertTrue(recheck < indexOf(events, FileTransfer.SourceDeleted.class));
+    }
+  }
+
+  private static int indexOf(List<Object> events, Class<?> type) {
+    for (int i = 0; i < events.size(); i++) {
+      if (type.isInstance(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void hostileFileNamesArriveIntact() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of());
+    List<String> names = List.of("with space.mp4", "quote'single.jpg", "dq\"uote.jpg", "ünïcødé 航拍.mp4",
+        "$(touch pwned).mp4", "-leading-dash.mp4", "--rf", "new\nline.jpg", "semi;colon.jpg", "back`tick`.jpg",
+        "star*.jpg", "dir with space/and 'quote'/x.mp4");
+    Map<String, String> shas = new HashMap<>();
+    Map<String, Path> onNas = new HashMap<>();
+    long seed = 1;
+    for (String name : names) {
+      Path file = TestFiles.write(settings.source().dir().resolve(name), 1000 + seed, seed++);
+      shas.put(name, TestFiles.sha256(file));
+      onNas.put(name, expectedOnNas(settings, name, file));
+    }
+
+    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+
+    assertEquals(names.size(), summary.verified());
+    for (String name : names) {
+      assertEquals(shas.get(name), TestFiles.sha256(onNas.get(name)), name);
+    }
+    assertTrue(TestFiles.listFiles(root).stream().noneMatch(p -> p.getFileName().toString().equals("pwned")));
+  }
+
+  @Test
+  void stoppedMidTransferEveryFileEndsVerifiedExactlyOnceAfterRestart() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false,
+        "mediaferry.shutdown.grace", "100ms"));
+    for (int i = 0; i < 6; i++) {
+      TestFiles.write(settings.source().dir().resolve("clip-" + i + ".mp4"), 2 << 20, i);
+    }
+    JournalDatabase.ensureSchema(settings.journalFile());
+    FaultyTarget stalled = new FaultyTarget(new LocalTarget(TestSettings.nas(settings)));
+    stalled.blockUploads();
+    Daemon first = Daemon.start(settings, stalled, false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> stalled.uploadsStarted.get() == 2);
+    first.stop().get(60, TimeUnit.SECONDS);
+    Map<String, List<Object>> midway = JournalContents.read(settings);
+    assertEquals(2, midway.values().stream().filter(e -> e.get(e.size() - 1) instanceof FileTransfer.TransferStarted)
+        .count(), "two files were stopped mid-transfer: " + midway);
+
+    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+
+    assertEquals(6, summary.verified());
+    Map<String, List<Object>> journal = JournalContents.read(settings);
+    assertEquals(6, journal.size());
+    journal.values().forEach(events -> assertEquals(1, count(events, FileTransfer.Verified.class), events.toString()));
+    List<Path> onNas = TestFiles.listFiles(TestSettings.nas(settings));
+    assertEquals(6, onNas.size(), "no temp files, no duplicates: " + onNas);
+    assertFalse(onNas.stream().anyMatch(p -> RemoteLayout.isTempName(p.getFileName().toString())));
+  }
+}

@@ -1,0 +1,47 @@
+package dev.mediaferry.testing;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the mediaferry command line in its own JVM, as an operator would. */
+public final class Cli {
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  private Cli() {}
+
+  public static Process start(Path workDir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.mediaferry.cli.Main"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .directory(workDir.toFile())
+        .redirectOutput(workDir.resolve("stdout.txt").toFile())
+        .redirectError(workDir.resolve("stderr.txt").toFile())
+        .start();
+  }
+
+  public static Result run(Path workDir, String... args) throws Exception {
+    Process process = start(workDir, args);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("mediaferry " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    return new Result(process.exitValue(), read(workDir.resolve("stdout.txt")), read(workDir.resolve("stderr.txt")));
+  }
+
+  private static String read(Path file) throws Exception {
+    return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+  }
+
+  public static String configFile(Path dir, String hocon) throws Exception {
+    Path file = dir.resolve("test-" + System.nanoTime() + ".conf");
+    Files.writeString(file, hocon);
+    return file.toString().replace(File.separatorChar, '/');
+  }
+}
