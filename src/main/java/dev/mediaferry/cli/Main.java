@@ -18,7 +18,6 @@ public final class Main implements Runnable {
 
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExitCodeExceptionMapper(e -> e instanceof Settings.Invalid ? ExitCode.BAD_USAGE_OR_CONFIG : 1);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       if (e instanceof Settings.Invalid) {
         commandLine.getErr().println("mediaferry: " + e.getMessage());

@@ -1,0 +1,70 @@
+package dev.mediaferry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mediaferry.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsComeFromReferenceConf() throws Exception {
+    Settings settings = Settings.load(Path.of(Cli.configFile(dir, "mediaferry.home = \"" + dir + "\"")));
+
+    assertEquals(dir.resolve("var/media"), settings.source().dir());
+    assertEquals(Duration.ofSeconds(5), settings.source().scanInterval());
+    assertEquals(Duration.ofSeconds(10), settings.source().stableFor());
+    assertEquals("file:" + dir + "/var/nas", settings.target().url());
+    assertEquals("{yyyy}/{MM}/{dd}/{name}", settings.target().layout());
+    assertEquals(dir.resolve("var/state"), settings.stateDir());
+    assertEquals(2, settings.transfer().maxConcurrent());
+    assertEquals(Duration.ofSeconds(5), settings.transfer().retryInitial());
+    assertEquals(Duration.ofMinutes(5), settings.transfer().retryMax());
+    assertEquals(10, settings.transfer().maxAttempts());
+    assertTrue(settings.delete().afterSync());
+    assertEquals(Duration.ofMinutes(60), settings.delete().delay());
+    assertEquals(Duration.ofDays(7), settings.delete().trashRetention());
+  }
+
+  @Test
+  void jsonConfigLoadsToo() throws Exception {
+    Path json = dir.resolve("seed.json");
+    Files.writeString(json, "{\"mediaferry\": {\"transfer\": {\"max-concurrent\": 4}}}");
+    assertEquals(4, Settings.load(json).transfer().maxConcurrent());
+  }
+
+  @Test
+  void badValuesNameTheKey() throws Exception {
+    var zero = assertThrows(Settings.Invalid.class,
+        () -> Settings.load(Path.of(Cli.configFile(dir, "mediaferry.transfer.max-concurrent = 0"))));
+    assertTrue(zero.getMessage().contains("mediaferry.transfer.max-concurrent"), zero.getMessage());
+    var type = assertThrows(Settings.Invalid.class,
+        () -> Settings.load(Path.of(Cli.configFile(dir, "mediaferry.delete.delay = soon"))));
+    assertTrue(type.getMessage().contains("delete.delay"), type.getMessage());
+    var url = assertThrows(Settings.Invalid.class,
+        () -> Settings.load(Path.of(Cli.configFile(dir, "mediaferry.target.url = \"ftp://x\""))));
+    assertTrue(url.getMessage().contains("mediaferry.target.url"), url.getMessage());
+  }
+
+  @Test
+  void cliExitsTwoOnBadConfigAndOnBadUsage() throws Exception {
+    Cli.Result badConfig = Cli.run(dir, "run", "--once", "--config",
+        Cli.configFile(dir, "mediaferry.transfer.retry.max-attempts = many"));
+    assertEquals(2, badConfig.exitCode());
+    assertTrue(badConfig.stderr().contains("max-attempts"), badConfig.stderr());
+
+    Cli.Result missingSource = Cli.run(dir, "run", "--once", "--config",
+        Cli.configFile(dir, "mediaferry.source.dir = \"" + dir.resolve("nowhere") + "\""));
+    assertEquals(2, missingSource.exitCode());
+    assertTrue(missingSource.stderr().contains("mediaferry.source.dir"), missingSource.stderr());
+
+    assertEquals(2, Cli.run(dir, "run", "--no-such-flag").exitCode());
+  }
+}
