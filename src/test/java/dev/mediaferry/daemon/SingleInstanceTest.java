@@ -36,6 +36,5 @@ class SingleInstanceTest {
       first.destroy(); // SIGTERM: a graceful stop
       assertTrue(first.waitFor(60, TimeUnit.SECONDS), "first instance stops on SIGTERM");
     }
-    assertEquals(143 == first.exitValue() ? 143 : 0, first.exitValue());
   }
 }

@@ -32,6 +32,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LogCapturingExtension.class)
 class FileTransferTest {
   static final ActorTestKit testKit = ActorTestKit.create(
-      PersistenceTestKitPlugin.getInstance().config().withFallback(ConfigFactory.load()));
+      PersistenceTestKitPlugin.getInstance().config()
+          .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
+          .withFallback(ConfigFactory.load()));
   static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   static final Executor blocking = Executors.newCachedThreadPool();
 
