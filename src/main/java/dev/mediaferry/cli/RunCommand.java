@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
 
   private static Target openTarget(Settings settings) {
     try {
-      return Targets.open(settings.target().url());
+      return Targets.open(settings.target());
     } catch (TargetException e) {
       throw new Settings.Invalid(e.getMessage());
     }

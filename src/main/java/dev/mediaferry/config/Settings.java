@@ -26,7 +26,11 @@ public record Settings(
 
   public record Source(Path dir, Duration scanInterval, Duration stableFor, List<String> exclude) {}
 
-  public record TargetSettings(String url, String layout) {}
+  public record TargetSettings(String url, String layout, Sftp sftp) {}
+
+  /** Settings of an sftp:// target; empty strings mean "the default". */
+  public record Sftp(String identityFile, String knownHosts, String hostKeyPolicy, String password,
+      Duration connectTimeout, Duration idleTimeout, int connections, String verify) {}
 
   public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
 
@@ -65,7 +69,7 @@ public record Settings(
     Settings settings = new Settings(
         new Source(path(c, "source.dir"), positive(c, "source.scan-interval"), duration(c, "source.stable-for"),
             c.getStringList("source.exclude")),
-        new TargetSettings(c.getString("target.url"), c.getString("target.layout")),
+        new TargetSettings(c.getString("target.url"), c.getString("target.layout"), sftp(c.getConfig("target.sftp"))),
         path(c, "state-dir"),
         new Transfer(atLeastOne(c, "transfer.max-concurrent"), positive(c, "transfer.retry.initial"),
             positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts")),
@@ -77,10 +81,28 @@ public record Settings(
     return settings;
   }
 
+  private static Sftp sftp(Config c) {
+    Sftp sftp = new Sftp(c.getString("identity-file"), c.getString("known-hosts"), c.getString("host-key-policy"),
+        c.getString("password"), positive(c, "connect-timeout", "target.sftp."),
+        positive(c, "idle-timeout", "target.sftp."), c.getInt("connections"), c.getString("verify"));
+    oneOf("target.sftp.host-key-policy", sftp.hostKeyPolicy(), "strict", "accept-new");
+    oneOf("target.sftp.verify", sftp.verify(), "auto", "remote-hash", "readback");
+    if (sftp.connections() < 1) {
+      throw new Invalid("mediaferry.target.sftp.connections = " + sftp.connections() + " must be at least 1");
+    }
+    return sftp;
+  }
+
+  private static void oneOf(String key, String value, String... allowed) {
+    if (!List.of(allowed).contains(value)) {
+      throw new Invalid("mediaferry." + key + " = \"" + value + "\": use one of " + String.join(", ", allowed));
+    }
+  }
+
   private void validate() {
     if (!target.url().startsWith("file:") && !target.url().startsWith("sftp://")) {
       throw new Invalid("mediaferry.target.url = \"" + target.url()
-          + "\": use file:/path/to/folder (a local folder or mounted share)");
+          + "\": use file:/path/to/folder (a local folder or mounted share) or sftp://user@host:port/path");
     }
     if (!target.layout().contains("{name}") && !target.layout().contains("{path}")) {
       throw new Invalid("mediaferry.target.layout = \"" + target.layout() + "\" must contain {name} or {path}");
@@ -108,9 +130,13 @@ public record Settings(
   }
 
   private static Duration positive(Config c, String key) {
-    Duration d = duration(c, key);
-    if (d.isZero()) {
-      throw new Invalid("mediaferry." + key + " must be greater than 0");
+    return positive(c, key, "");
+  }
+
+  private static Duration positive(Config c, String key, String prefix) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new Invalid("mediaferry." + prefix + key + " = " + d + " must be greater than 0");
     }
     return d;
   }
