@@ -51,6 +51,16 @@ public final class OpenSshServer implements AutoCloseable {
     }
   }
 
+  /** For tests that need root (chown, mount): skipped on a developer's machine, FAIL in CI. */
+  public static void requireRoot(String why) {
+    if (!isRoot()) {
+      if ("true".equals(System.getenv("CI"))) {
+        Assertions.fail(why + " needs root, and CI runs as root");
+      }
+      Assumptions.abort(why + " needs root");
+    }
+  }
+
   public static OpenSshServer start(Path dir) throws Exception {
     requireSshd();
     Files.createDirectories(dir);
@@ -95,6 +105,10 @@ public final class OpenSshServer implements AutoCloseable {
   public void grant(Path dir) throws Exception {
     if (isRoot()) {
       run("chown", "-R", user, dir.toString());
+      // JUnit's temp folders are private to root: let the login user pass through them
+      for (Path p = dir.toAbsolutePath().getParent(); p != null && p.getNameCount() > 1; p = p.getParent()) {
+        run("chmod", "o+x", p.toString());
+      }
     }
   }
 
@@ -107,7 +121,7 @@ public final class OpenSshServer implements AutoCloseable {
     return TEST_USER;
   }
 
-  static void run(String... command) throws Exception {
+  public static void run(String... command) throws Exception {
     Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

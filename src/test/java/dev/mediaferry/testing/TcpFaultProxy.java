@@ -1,0 +1,105 @@
+package dev.mediaferry.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A loopback TCP proxy that, once armed, resets or stalls the connection carrying the next
+ * N bytes from client to server: the network failures an SFTP upload must survive.
+ */
+public final class TcpFaultProxy implements AutoCloseable {
+  public enum Fault { RESET, STALL }
+
+  private final ServerSocket server;
+  private final int targetPort;
+  private final AtomicReference<Fault> armed = new AtomicReference<>();
+  private final AtomicLong budget = new AtomicLong();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  public final AtomicLong faultsInjected = new AtomicLong();
+
+  public TcpFaultProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** The connection that carries the next afterBytes client bytes gets the fault, once. */
+  public void arm(Fault fault, long afterBytes) {
+    budget.set(afterBytes);
+    armed.set(fault);
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean clientToServer) {
+    Thread t = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        for (int n; (n = in.read(buffer)) != -1; ) {
+          if (clientToServer && armed.get() != null && budget.addAndGet(-n) <= 0) {
+            Fault fault = armed.getAndSet(null);
+            if (fault != null) {
+              faultsInjected.incrementAndGet();
+              inject(fault, from, to);
+              return;
+            }
+          }
+          out.write(buffer, 0, n);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the connection ended
+      }
+    }, "fault-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void inject(Fault fault, Socket from, Socket to) throws IOException, InterruptedException {
+    if (fault == Fault.RESET) {
+      from.setSoLinger(true, 0); // RST instead of FIN
+      to.setSoLinger(true, 0);
+      from.close();
+      to.close();
+    } else {
+      closed.await(); // hold both sockets open, forward nothing
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed.countDown();
+    server.close();
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+}
