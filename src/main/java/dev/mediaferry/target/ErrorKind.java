@@ -1,0 +1,19 @@
+package dev.mediaferry.target;
+
+/** How a failure is handled: every error is classified once, where it happens. */
+public enum ErrorKind {
+  /** Network, timeout, interrupted I/O: back off with jitter and retry. */
+  TRANSIENT,
+  /** The target has no room: wait for space, then retry. */
+  TARGET_FULL,
+  /** The source file changed while it was being copied: it is taken again as a new file. */
+  SOURCE_CHANGED,
+  /** The copy on the target does not hash like the source: discard it and retry. */
+  CORRUPT,
+  /** Auth, permission, missing source: retrying will not help, quarantine and alert. */
+  PERMANENT;
+
+  public boolean retryable() {
+    return this != PERMANENT && this != SOURCE_CHANGED;
+  }
+}

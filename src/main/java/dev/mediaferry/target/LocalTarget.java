@@ -1,0 +1,213 @@
+package dev.mediaferry.target;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A plain directory: the embedded default, and how a NAS mounted over NFS or SMB is used.
+ */
+public final class LocalTarget implements Target {
+  private final Path base;
+
+  public LocalTarget(Path base) {
+    this.base = base.toAbsolutePath().normalize();
+  }
+
+  public Path base() {
+    return base;
+  }
+
+  @Override
+  public String describe() {
+    return "file:" + base;
+  }
+
+  /** Resolves a target path, refusing anything that would leave the base directory. */
+  Path resolve(String path) throws TargetException {
+    Path resolved = base.resolve(path).normalize();
+    if (!resolved.startsWith(base)) {
+      throw new TargetException(ErrorKind.PERMANENT, "path " + path + " escapes the target base " + base);
+    }
+    return resolved;
+  }
+
+  @Override
+  public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+    Path dest = resolve(path);
+    MessageDigest digest = Sha256.digest();
+    try (InputStream in = Files.newInputStream(source);
+         FileChannel out = FileChannel.open(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[Sha256.BUFFER];
+      long sent = 0;
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        if (cancel.cancelled()) {
+          throw new Cancelled(path);
+        }
+        digest.update(buffer, 0, n);
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (chunk.hasRemaining()) {
+          out.write(chunk);
+        }
+        sent += n;
+        progress.sent(sent);
+      }
+      // on stable storage before anyone renames it into place
+      out.force(true);
+      return Sha256.hex(digest);
+    } catch (TargetException e) {
+      throw e;
+    } catch (IOException e) {
+      throw classify("upload " + source + " to " + dest, e, dest);
+    }
+  }
+
+  @Override
+  public String sha256(String path) throws TargetException {
+    Path file = resolve(path);
+    try {
+      return Sha256.of(file);
+    } catch (IOException e) {
+      throw classify("hash " + file, e, file);
+    }
+  }
+
+  @Override
+  public Optional<RemoteStat> stat(String path) throws TargetException {
+    Path file = resolve(path);
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      return Optional.of(new RemoteStat(attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.isDirectory()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw classify("stat " + file, e, file);
+    }
+  }
+
+  /**
+   * A hard link fails when the destination exists, so link + unlink is a rename that can
+   * never replace a file. Filesystems without hard links (some SMB mounts) fall back to a
+   * move without REPLACE_EXISTING, which checks first and is not atomic.
+   */
+  @Override
+  public void renameNoReplace(String from, String to) throws TargetException {
+    Path src = resolve(from);
+    Path dst = resolve(to);
+    try {
+      Files.createLink(dst, src);
+    } catch (FileAlreadyExistsException e) {
+      throw new TargetException.DestinationExists(dst.toString());
+    } catch (UnsupportedOperationException | IOException linkRefused) {
+      moveWithoutReplace(src, dst);
+      return;
+    }
+    delete(from);
+  }
+
+  private void moveWithoutReplace(Path src, Path dst) throws TargetException {
+    try {
+      Files.move(src, dst);
+    } catch (FileAlreadyExistsException e) {
+      throw new TargetException.DestinationExists(dst.toString());
+    } catch (IOException e) {
+      throw classify("rename " + src + " to " + dst, e, dst);
+    }
+  }
+
+  @Override
+  public void delete(String path) throws TargetException {
+    Path file = resolve(path);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw classify("delete " + file, e, file);
+    }
+  }
+
+  @Override
+  public void mkdirs(String dir) throws TargetException {
+    Path directory = resolve(dir);
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw classify("create directory " + directory, e, directory);
+    }
+  }
+
+  @Override
+  public long freeSpace(String dir) throws TargetException {
+    Path directory = resolve(dir);
+    try {
+      Path existing = directory;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      return Files.getFileStore(existing == null ? base : existing).getUsableSpace();
+    } catch (IOException e) {
+      throw classify("read free space of " + directory, e, directory);
+    }
+  }
+
+  @Override
+  public List<String> list(String dir) throws TargetException {
+    Path directory = resolve(dir);
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      List<String> names = new ArrayList<>();
+      entries.forEach(p -> names.add(p.getFileName().toString()));
+      return names;
+    } catch (IOException e) {
+      throw classify("list " + directory, e, directory);
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  /**
+   * Classifies by exception type, and tells a full disk from other I/O errors by asking
+   * the filesystem how much room is left (Java has no type for ENOSPC).
+   */
+  private TargetException classify(String action, IOException e, Path where) {
+    if (e instanceof AccessDeniedException) {
+      return new TargetException(ErrorKind.PERMANENT,
+          "permission denied: cannot " + action + "; give the mediaferry user write access to " + base, e);
+    }
+    if (e instanceof NoSuchFileException missing) {
+      return new TargetException(ErrorKind.TRANSIENT, "cannot " + action + ": " + missing.getFile() + " is missing", e);
+    }
+    if (isFull(where)) {
+      return new TargetException(ErrorKind.TARGET_FULL,
+          "target full: cannot " + action + "; free space on " + base, e);
+    }
+    return new TargetException(ErrorKind.TRANSIENT, "cannot " + action + ": " + e, e);
+  }
+
+  private boolean isFull(Path where) {
+    try {
+      Path existing = where;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      return existing != null && Files.getFileStore(existing).getUsableSpace() < 64 * 1024;
+    } catch (IOException ignored) {
+      return false;
+    }
+  }
+}

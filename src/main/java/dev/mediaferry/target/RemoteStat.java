@@ -1,0 +1,4 @@
+package dev.mediaferry.target;
+
+/** What the target knows of one file. */
+public record RemoteStat(long size, long mtimeMillis, boolean directory) {}

@@ -1,0 +1,124 @@
+package dev.mediaferry.target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * The one safe copy, written once against {@link Target}: upload to a temp name beside the
+ * final one while hashing, check size and SHA-256 of what the target stored, check the
+ * source did not change meanwhile, then rename without replacing. A final path holding the
+ * same content counts as done; one holding other content is kept and the file goes under a
+ * suffixed name. The temp file is removed on every failure.
+ */
+public final class SafeCopy {
+  /** Most suffixed names tried before giving up: a sign of a misconfigured layout. */
+  private static final int MAX_SUFFIX = 1000;
+
+  /** What to copy; the size and mtime are the source's identity when it was discovered. */
+  public record Request(Path source, long size, long mtimeMillis, String finalPath, String tempPath) {}
+
+  /** Where the file ended and how; bytesSent is 0 when the target already had it. */
+  public record Result(String remotePath, String sha256, long bytes, long bytesSent, long durationMs) {}
+
+  private final Target target;
+
+  public SafeCopy(Target target) {
+    this.target = target;
+  }
+
+  public Result copy(Request request, Target.Progress progress, Target.CancelSignal cancel) throws TargetException {
+    long started = System.nanoTime();
+    requireUnchanged(request);
+    target.mkdirs(RemoteLayout.parent(request.finalPath()));
+    target.delete(request.tempPath()); // a leftover of an earlier attempt
+    String localSha = null;
+    String candidate = request.finalPath();
+    for (int suffix = 1; ; suffix++) {
+      Optional<RemoteStat> existing = target.stat(candidate);
+      if (existing.isEmpty()) {
+        break;
+      }
+      if (existing.get().size() == request.size()) {
+        localSha = localSha == null ? hashSource(request) : localSha;
+        if (localSha.equals(target.sha256(candidate))) {
+          return new Result(candidate, localSha, request.size(), 0, millisSince(started));
+        }
+      }
+      if (suffix > MAX_SUFFIX) {
+        throw new TargetException(ErrorKind.PERMANENT, "more than " + MAX_SUFFIX + " different files already stand at "
+            + request.finalPath() + "; check mediaferry.target.layout");
+      }
+      candidate = RemoteLayout.withSuffix(request.finalPath(), suffix);
+    }
+    try {
+      String sha = uploadAndVerify(request, progress, cancel);
+      requireUnchanged(request);
+      target.renameNoReplace(request.tempPath(), candidate);
+      return new Result(candidate, sha, request.size(), request.size(), millisSince(started));
+    } catch (TargetException e) {
+      deleteQuietly(request.tempPath(), e);
+      throw e;
+    }
+  }
+
+  private String uploadAndVerify(Request request, Target.Progress progress, Target.CancelSignal cancel)
+      throws TargetException {
+    String sent = target.upload(request.source(), request.tempPath(), progress, cancel);
+    long stored = target.stat(request.tempPath()).map(RemoteStat::size).orElse(-1L);
+    if (stored != request.size()) {
+      throw new TargetException(ErrorKind.CORRUPT, String.format(
+          "size mismatch: local %s %d bytes, target %s %d bytes; the copy is discarded and retried",
+          request.source(), request.size(), request.tempPath(), stored));
+    }
+    String storedSha = target.sha256(request.tempPath());
+    if (!sent.equals(storedSha)) {
+      throw new TargetException(ErrorKind.CORRUPT, String.format(
+          "hash mismatch: local %s sha256 %s, target %s sha256 %s; the copy is discarded and retried",
+          request.source(), sent, request.tempPath(), storedSha));
+    }
+    return sent;
+  }
+
+  /** The source must still be the file that was discovered: same size, same mtime. */
+  public static void requireUnchanged(Request request) throws TargetException {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(request.source(), BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new TargetException(ErrorKind.PERMANENT, "source file " + request.source()
+          + " disappeared before it was safely copied; if it was moved by hand, nothing is lost", e);
+    } catch (IOException e) {
+      throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e
+          + "; check that the mediaferry user can read it", e);
+    }
+    if (attrs.size() != request.size() || attrs.lastModifiedTime().toMillis() != request.mtimeMillis()) {
+      throw new TargetException(ErrorKind.SOURCE_CHANGED, String.format(
+          "source %s changed while being copied (size %d -> %d); it will be taken again once it is stable",
+          request.source(), request.size(), attrs.size()));
+    }
+  }
+
+  private static String hashSource(Request request) throws TargetException {
+    try {
+      return Sha256.of(request.source());
+    } catch (IOException e) {
+      throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e, e);
+    }
+  }
+
+  private void deleteQuietly(String path, TargetException cause) {
+    try {
+      target.delete(path);
+    } catch (TargetException e) {
+      cause.addSuppressed(e); // the temp name is cleaned again by the next attempt
+    }
+  }
+
+  private static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.mediaferry.target;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where files go. Paths are relative to the target's base, separated by '/', never
+ * starting with '/'. Targets do I/O only; the policy (temp name, verify, rename, never
+ * overwrite) lives once in {@link SafeCopy}. Every method throws a classified
+ * {@link TargetException}. Implementations must be safe to call from several threads.
+ */
+public interface Target extends AutoCloseable {
+
+  /** Receives the number of bytes sent so far; called often, so it must be cheap. */
+  interface Progress {
+    Progress NONE = bytes -> {};
+
+    void sent(long bytesSoFar);
+  }
+
+  /** Thrown by an upload that was asked to stop (shutdown); the partial file is removed. */
+  final class Cancelled extends TargetException {
+    public Cancelled(String path) {
+      super(ErrorKind.TRANSIENT, "upload of " + path + " cancelled by shutdown");
+    }
+  }
+
+  /** Tells a long upload to stop early. */
+  interface CancelSignal {
+    CancelSignal NEVER = () -> false;
+
+    boolean cancelled();
+  }
+
+  /** A URL-like description for logs: "file:/srv/nas", "sftp://user@host:22/base". */
+  String describe();
+
+  /**
+   * Writes the whole source file to path (which must not exist; parents must exist),
+   * flushed to stable storage, and returns the SHA-256 (hex) of the bytes that were sent.
+   * On failure the partial file may remain: the caller removes it.
+   */
+  String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException;
+
+  /** SHA-256 (lower-case hex) of the file's content as stored on the target. */
+  String sha256(String path) throws TargetException;
+
+  /** The file's size and time, or empty when nothing is at path. */
+  Optional<RemoteStat> stat(String path) throws TargetException;
+
+  /** Renames from to to; fails with {@link TargetException.DestinationExists} if to exists. */
+  void renameNoReplace(String from, String to) throws TargetException;
+
+  /** Deletes the file; no error if it is already gone. */
+  void delete(String path) throws TargetException;
+
+  /** Makes the directory and its parents; no error if it already exists. */
+  void mkdirs(String dir) throws TargetException;
+
+  /** Bytes free for us in the directory's filesystem. */
+  long freeSpace(String dir) throws TargetException;
+
+  /** Names (not paths) of the entries in dir; empty when dir is missing. */
+  List<String> list(String dir) throws TargetException;
+
+  @Override
+  void close();
+}

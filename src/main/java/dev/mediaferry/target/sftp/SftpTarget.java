@@ -1,0 +1,365 @@
+package dev.mediaferry.target.sftp;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.target.RemoteStat;
+import dev.mediaferry.target.Sha256;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import net.schmizz.keepalive.KeepAlive;
+import net.schmizz.keepalive.KeepAliveRunner;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.sftp.FileAttributes;
+import net.schmizz.sshj.sftp.FileMode;
+import net.schmizz.sshj.sftp.OpenMode;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.RemoteResourceInfo;
+import net.schmizz.sshj.sftp.Response;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.sftp.SFTPException;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.userauth.UserAuthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A NAS reached over SSH (sshj): files written over SFTP, hashed on the NAS through a
+ * long-lived shell (or read back over SFTP when the account has no shell), host keys always
+ * checked against known_hosts. Connections are pooled; a failed one is dropped.
+ */
+public final class SftpTarget implements Target {
+  private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
+  /** Unanswered keepalives (sent every idle-timeout / 4) before a connection is declared dead. */
+  private static final int KEEPALIVE_MISSES = 4;
+  private static final int UNCONFIRMED_WRITES = 32;
+  private static final int READ_AHEAD = 32;
+
+  private final SftpEndpoint endpoint;
+  private final Settings.Sftp settings;
+  private final File knownHostsFile;
+  private final SshConnectionPool pool;
+  /** auto mode: set once a NAS turned out to have no shell, so later connections do not try. */
+  private volatile boolean noShell;
+
+  private SftpTarget(SftpEndpoint endpoint, Settings.Sftp settings) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.knownHostsFile = settings.knownHosts().isEmpty()
+        ? new File(System.getProperty("user.home"), ".ssh/known_hosts") : new File(settings.knownHosts());
+    this.pool = new SshConnectionPool(settings.connections(), this::connect);
+  }
+
+  /** Opens the target and checks it can connect, so a wrong URL, key or host key fails at start. */
+  public static SftpTarget open(String url, Settings.Sftp settings) throws TargetException {
+    SftpEndpoint endpoint;
+    try {
+      endpoint = SftpEndpoint.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new TargetException(ErrorKind.PERMANENT, e.getMessage());
+    }
+    SftpTarget target = new SftpTarget(endpoint, settings);
+    target.mkdirs("");
+    return target;
+  }
+
+  @Override
+  public String describe() {
+    return endpoint.toString();
+  }
+
+  // --- connections ---
+
+  private SshConnection connect() throws TargetException {
+    KnownHostsVerifier verifier;
+    try {
+      verifier = new KnownHostsVerifier(knownHostsFile, "accept-new".equals(settings.hostKeyPolicy()));
+    } catch (IOException e) {
+      throw new TargetException(ErrorKind.PERMANENT, "cannot read known_hosts " + knownHostsFile + ": " + e, e);
+    }
+    SSHClient ssh = new SSHClient(SshSecurity.config());
+    try {
+      ssh.addHostKeyVerifier(verifier);
+      ssh.setConnectTimeout((int) settings.connectTimeout().toMillis());
+      ssh.connect(endpoint.host(), endpoint.port());
+      KeepAlive keepAlive = ssh.getConnection().getKeepAlive();
+      keepAlive.setKeepAliveInterval((int) Math.max(1, settings.idleTimeout().toSeconds() / KEEPALIVE_MISSES));
+      if (keepAlive instanceof KeepAliveRunner runner) {
+        runner.setMaxAliveCount(KEEPALIVE_MISSES);
+      }
+      ssh.getConnection().setTimeoutMs((int) settings.idleTimeout().toMillis());
+      authenticate(ssh);
+      SFTPClient sftp = ssh.newSFTPClient();
+      sftp.getSFTPEngine().setTimeoutMs((int) settings.idleTimeout().toMillis());
+      return new SshConnection(ssh, sftp);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ssh);
+      throw classify("connect to", "", e, verifier);
+    }
+  }
+
+  private void authenticate(SSHClient ssh) throws IOException {
+    if (!settings.password().isEmpty()) {
+      ssh.authPassword(endpoint.user(), settings.password());
+    } else if (!settings.identityFile().isEmpty()) {
+      if (!Files.isReadable(Path.of(settings.identityFile()))) {
+        throw new UserAuthException("identity file " + settings.identityFile() + " is missing or unreadable");
+      }
+      ssh.authPublickey(endpoint.user(), ssh.loadKeys(settings.identityFile()));
+    } else {
+      ssh.authPublickey(endpoint.user());
+    }
+  }
+
+  private static void closeQuietly(SSHClient ssh) {
+    try {
+      ssh.close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing
+    }
+  }
+
+  private interface SftpWork<T> {
+    T run(SshConnection connection, String remotePath) throws IOException;
+  }
+
+  /** Runs work on a pooled connection; classifies failures; drops connections that broke. */
+  private <T> T withConnection(String action, String path, SftpWork<T> work) throws TargetException {
+    SshConnection connection = pool.borrow();
+    boolean broken = true;
+    try {
+      T result = work.run(connection, endpoint.resolve(path));
+      broken = false;
+      return result;
+    } catch (TargetException e) {
+      broken = false;
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      broken = !(e instanceof SFTPException sftp) || sftp.getStatusCode() == Response.StatusCode.UNKNOWN;
+      throw classify(action, path, e, connection, broken);
+    } finally {
+      pool.release(connection, broken);
+    }
+  }
+
+  // --- operations ---
+
+  @Override
+  public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+    return withConnection("upload to", path, (c, remote) -> {
+      MessageDigest digest = Sha256.digest();
+      try (InputStream in = Files.newInputStream(source);
+           RemoteFile file = c.sftp.open(remote, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
+           OutputStream out = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
+        int chunk = c.sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();
+        byte[] buffer = new byte[Math.min(chunk, 255 * 1024)];
+        long sent = 0;
+        for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+          if (cancel.cancelled()) {
+            throw new Cancelled(path);
+          }
+          digest.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+          sent += n;
+          progress.sent(sent);
+        }
+      }
+      return Sha256.hex(digest);
+    });
+  }
+
+  @Override
+  public String sha256(String path) throws TargetException {
+    return withConnection("hash", path, (c, remote) -> {
+      RemoteShell shell = shellOrNull(c);
+      if (shell == null) {
+        return readBack(c, remote);
+      }
+      String sha = shell.sha256(remote);
+      if (sha == null) {
+        throw new TargetException(ErrorKind.TRANSIENT, "the NAS " + endpoint.host() + " could not hash " + remote
+            + " (missing or unreadable)");
+      }
+      return sha;
+    });
+  }
+
+  /** The NAS shell, or null when verification is by readback. */
+  private RemoteShell shellOrNull(SshConnection c) throws IOException {
+    if ("readback".equals(settings.verify()) || noShell) {
+      return null;
+    }
+    try {
+      return c.shell();
+    } catch (IOException e) {
+      if ("remote-hash".equals(settings.verify())) {
+        throw new TargetException(ErrorKind.PERMANENT, "verify = remote-hash, but " + endpoint.user() + "@"
+            + endpoint.host() + " has no shell to hash with (" + e.getMessage()
+            + "); set mediaferry.target.sftp.verify = readback", e);
+      }
+      noShell = true;
+      LOG.warn("{} has no usable shell ({}): files are verified by reading them back over SFTP, which costs a "
+          + "second transfer; give the account a shell with openssl or sha256sum to verify on the NAS",
+          endpoint, e.getMessage());
+      return null;
+    }
+  }
+
+  private static String readBack(SshConnection c, String remote) throws IOException {
+    try (RemoteFile file = c.sftp.open(remote, EnumSet.of(OpenMode.READ));
+         InputStream in = file.new ReadAheadRemoteFileInputStream(READ_AHEAD)) {
+      return Sha256.of(in);
+    }
+  }
+
+  @Override
+  public Optional<RemoteStat> stat(String path) throws TargetException {
+    return withConnection("stat", path, (c, remote) -> {
+      FileAttributes attrs = c.sftp.statExistence(remote);
+      return attrs == null ? Optional.empty() : Optional.of(new RemoteStat(attrs.getSize(),
+          attrs.getMtime() * 1000, attrs.getType() == FileMode.Type.DIRECTORY));
+    });
+  }
+
+  @Override
+  public void renameNoReplace(String from, String to) throws TargetException {
+    withConnection("rename", to, (c, remoteTo) -> {
+      String remoteFrom = endpoint.resolve(from);
+      try {
+        // SFTP v3 rename never replaces: it fails when the destination exists
+        c.sftp.rename(remoteFrom, remoteTo);
+      } catch (SFTPException e) {
+        if (c.sftp.statExistence(remoteTo) != null) {
+          throw new TargetException.DestinationExists(endpoint.host() + ":" + remoteTo);
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void delete(String path) throws TargetException {
+    withConnection("delete", path, (c, remote) -> {
+      try {
+        c.sftp.rm(remote);
+      } catch (SFTPException e) {
+        if (e.getStatusCode() != Response.StatusCode.NO_SUCH_FILE) {
+          throw e;
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void mkdirs(String dir) throws TargetException {
+    withConnection("create folder", dir, (c, remote) -> {
+      try {
+        c.sftp.mkdirs(remote);
+      } catch (SFTPException e) {
+        FileAttributes attrs = c.sftp.statExistence(remote); // another transfer may have made it meanwhile
+        if (attrs == null || attrs.getType() != FileMode.Type.DIRECTORY) {
+          throw e;
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public long freeSpace(String dir) throws TargetException {
+    return withConnection("read free space of", dir, (c, remote) -> freeBytes(c, remote));
+  }
+
+  private long freeBytes(SshConnection c, String remote) throws IOException {
+    RemoteShell shell = shellOrNull(c);
+    long free = shell == null ? -1 : shell.freeBytes(remote);
+    if (free < 0) {
+      throw new TargetException(ErrorKind.TRANSIENT, "free space of " + endpoint.host() + ":" + remote
+          + " is unknown (no shell with df on the NAS)");
+    }
+    return free;
+  }
+
+  @Override
+  public List<String> list(String dir) throws TargetException {
+    return withConnection("list", dir, (c, remote) -> {
+      try {
+        return c.sftp.ls(remote).stream().map(RemoteResourceInfo::getName).toList();
+      } catch (SFTPException e) {
+        if (e.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+          return List.of();
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  // --- errors, classified once, by type and status code ---
+
+  private TargetException classify(String action, String path, Throwable e, KnownHostsVerifier verifier) {
+    String where = endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port();
+    if (e instanceof TransportException t && t.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+      String why = verifier.refusal() != null ? verifier.refusal() : "host key of " + where + " not verifiable";
+      return new TargetException(ErrorKind.PERMANENT, why, e);
+    }
+    if (e instanceof UserAuthException) {
+      return new TargetException(ErrorKind.PERMANENT, "authentication as " + where + " failed (" + e.getMessage()
+          + "): add the public key of " + (settings.identityFile().isEmpty() ? "~/.ssh/id_*" : settings.identityFile())
+          + " to ~" + endpoint.user() + "/.ssh/authorized_keys on the NAS", e);
+    }
+    if (e instanceof ConnectException) {
+      return new TargetException(ErrorKind.TRANSIENT, "cannot connect to " + where + " (" + e.getMessage()
+          + "): is the NAS up and sshd listening on port " + endpoint.port() + "?", e);
+    }
+    return new TargetException(ErrorKind.TRANSIENT, "cannot " + action + " " + where + " " + path + ": " + e, e);
+  }
+
+  private TargetException classify(String action, String path, Throwable e, SshConnection c, boolean broken) {
+    String where = endpoint.host() + ":" + endpoint.resolve(path);
+    if (e instanceof SFTPException s) {
+      switch (s.getStatusCode()) {
+        case PERMISSION_DENIED:
+          return new TargetException(ErrorKind.PERMANENT, "permission denied: cannot " + action + " " + where
+              + "; give " + endpoint.user() + " write access to " + endpoint.basePath() + " on the NAS", e);
+        case FAILURE:
+          if (!broken && looksFull(c, endpoint.resolve(path))) {
+            return new TargetException(ErrorKind.TARGET_FULL, "target full: cannot " + action + " " + where
+                + "; free space on the NAS volume holding " + endpoint.basePath(), e);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return new TargetException(ErrorKind.TRANSIENT, "cannot " + action + " " + where + ": " + e
+        + (broken ? " (connection dropped; retrying on a new one)" : ""), e);
+  }
+
+  /** SFTP reports a full disk as a plain FAILURE: ask df whether that is what happened. */
+  private boolean looksFull(SshConnection c, String remote) {
+    try {
+      String parent = remote.contains("/") ? remote.substring(0, Math.max(1, remote.lastIndexOf('/'))) : remote;
+      return freeBytes(c, parent) < 1024 * 1024;
+    } catch (IOException | RuntimeException unknown) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.mediaferry.target.sftp;
+
+import java.io.IOException;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.sftp.SFTPClient;
+
+/** One pooled SSH connection: its SFTP session and, once needed, its NAS shell. */
+final class SshConnection implements AutoCloseable {
+  final SSHClient ssh;
+  final SFTPClient sftp;
+  private RemoteShell shell;
+
+  SshConnection(SSHClient ssh, SFTPClient sftp) {
+    this.ssh = ssh;
+    this.sftp = sftp;
+  }
+
+  RemoteShell shell() throws IOException {
+    if (shell == null) {
+      shell = RemoteShell.start(ssh);
+    }
+    return shell;
+  }
+
+  boolean usable() {
+    return ssh.isConnected() && ssh.isAuthenticated();
+  }
+
+  @Override
+  public void close() {
+    if (shell != null) {
+      shell.close();
+    }
+    try {
+      sftp.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing a broken connection
+    }
+    try {
+      ssh.disconnect();
+    } catch (IOException | RuntimeException ignored) {
+      // closing a broken connection
+    }
+  }
+}

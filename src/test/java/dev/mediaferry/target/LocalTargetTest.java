@@ -1,0 +1,10 @@
+package dev.mediaferry.target;
+
+import java.nio.file.Path;
+
+class LocalTargetTest extends TargetContractTest {
+  @Override
+  Target open(Path base) {
+    return new LocalTarget(base);
+  }
+}

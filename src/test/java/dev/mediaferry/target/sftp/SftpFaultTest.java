@@ -1,0 +1,128 @@
+package dev.mediaferry.target.sftp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.target.SafeCopy;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.OpenSshServer;
+import dev.mediaferry.testing.SftpSettings;
+import dev.mediaferry.testing.TcpFaultProxy;
+import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestSettings;
+import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.transfer.RunSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Network faults and a full disk between mediaferry and the real OpenSSH sshd. */
+class SftpFaultTest {
+  @TempDir static Path sshDir;
+  static OpenSshServer server;
+  @TempDir Path work;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = OpenSshServer.start(sshDir);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** known_hosts naming the proxy's port with the server's key. */
+  private Path knownHostsVia(int port) throws Exception {
+    String line = Files.readString(server.knownHosts()).replace(":" + server.port() + " ", ":" + port + " ");
+    return Files.writeString(work.resolve("known_hosts"), line);
+  }
+
+  private RunSummary offloadThroughFault(TcpFaultProxy.Fault fault) throws Exception {
+    Path nas = Files.createDirectories(work.resolve("nas"));
+    server.grant(nas);
+    try (TcpFaultProxy proxy = new TcpFaultProxy(server.port())) {
+      Settings settings = TestSettings.under(work.resolve("daemon"), Map.of(
+          "mediaferry.target.url", server.url(nas, proxy.port()), "mediaferry.delete.after-sync", false));
+      Path source = TestFiles.write(settings.source().dir().resolve("DJI_0007.MP4"), 8 << 20, 7);
+      Target target = SftpTarget.open(settings.target().url(),
+          SftpSettings.of(server.identityFile(), knownHostsVia(proxy.port())));
+      proxy.arm(fault, 2 << 20);
+      JournalDatabase.ensureSchema(settings.journalFile());
+      Daemon daemon = Daemon.start(settings, target, true);
+      RunSummary summary = daemon.summary().get(120, TimeUnit.SECONDS);
+      daemon.stop().get(60, TimeUnit.SECONDS);
+
+      assertEquals(1, proxy.faultsInjected.get());
+      List<Object> events = JournalContents.read(settings).values().iterator().next();
+      FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events.stream()
+          .filter(e -> e instanceof FileTransfer.TransferFailed).findFirst().orElseThrow();
+      assertEquals(ErrorKind.TRANSIENT, failed.kind());
+      List<Path> stored = TestFiles.listFiles(nas);
+      assertEquals(1, stored.size(), "one final file, no temp left: " + stored);
+      assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored.get(0)));
+      return summary;
+    }
+  }
+
+  @Test
+  void connectionResetMidUploadIsRetriedOnANewConnection() throws Exception {
+    RunSummary summary = offloadThroughFault(TcpFaultProxy.Fault.RESET);
+    assertEquals(1, summary.verified());
+  }
+
+  @Test
+  void stalledConnectionIsAbortedByTheIdleTimeoutAndRetried() throws Exception {
+    RunSummary summary = offloadThroughFault(TcpFaultProxy.Fault.STALL);
+    assertEquals(1, summary.verified());
+  }
+
+  @Test
+  void fullTargetIsClassifiedLeavesNoPartialFileAndSucceedsOnceSpaceIsFreed() throws Exception {
+    OpenSshServer.requireRoot("mounting a small tmpfs");
+    Path small = Files.createDirectories(work.resolve("small"));
+    OpenSshServer.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
+    try {
+      server.grant(small);
+      Path filler = TestFiles.write(small.resolve("filler.bin"), 3 << 20, 1);
+      Path source = TestFiles.write(work.resolve("src/clip.mp4"), 2 << 20, 2);
+      long mtime = Files.getLastModifiedTime(source).toMillis();
+      try (Target target = SftpTarget.open(server.url(small), SftpSettings.of(server.identityFile(),
+          server.knownHosts()))) {
+        SafeCopy copy = new SafeCopy(target);
+        var request = new SafeCopy.Request(source, 2 << 20, mtime, "day/clip.mp4",
+            RemoteLayout.tempPath("day/clip.mp4", "abcdef0123456789"));
+
+        TargetException full = assertThrows(TargetException.class,
+            () -> copy.copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER));
+
+        assertEquals(ErrorKind.TARGET_FULL, full.kind(), full.getMessage());
+        assertTrue(full.getMessage().contains("free space"), full.getMessage());
+        assertEquals(List.of(), target.list("day"), "no partial file left");
+
+        Files.delete(filler);
+        SafeCopy.Result done = copy.copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER);
+        assertEquals(TestFiles.sha256(source), done.sha256());
+        assertEquals(List.of("clip.mp4"), target.list("day"));
+      }
+    } finally {
+      OpenSshServer.run("umount", small.toString());
+    }
+  }
+}
