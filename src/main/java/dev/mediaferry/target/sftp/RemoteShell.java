@@ -18,8 +18,9 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 final class RemoteShell implements AutoCloseable {
   // no single quotes inside: it is wrapped in sh -c '...'
   private static final String SCRIPT = String.join("\n",
-      "if command -v openssl >/dev/null 2>&1; then h() { openssl dgst -sha256 -r | cut -c1-64; };",
-      "else h() { sha256sum | cut -c1-64; }; fi",
+      // both print "<64 hex> <name>"; the Java side keeps the hash (one process per file, not two)
+      "if command -v openssl >/dev/null 2>&1; then h() { openssl dgst -sha256 -r; };",
+      "else h() { sha256sum; }; fi",
       "echo READY",
       "while IFS= read -r line; do",
       "  op=${line%% *}; arg=${line#* }",
@@ -64,7 +65,8 @@ final class RemoteShell implements AutoCloseable {
   /** SHA-256 (hex) of the file at the absolute path; null when the NAS cannot read it. */
   String sha256(String absolutePath) throws IOException {
     String reply = ask('H', absolutePath);
-    return reply.startsWith("OK ") && reply.length() == 3 + 64 ? reply.substring(3) : null;
+    String hash = reply.startsWith("OK ") && reply.length() >= 3 + 64 ? reply.substring(3, 3 + 64) : null;
+    return hash != null && hash.matches("[0-9a-f]{64}") ? hash : null;
   }
 
   /** Bytes free in the filesystem holding the path; -1 when df fails there. */

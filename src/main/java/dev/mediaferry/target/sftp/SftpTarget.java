@@ -61,7 +61,10 @@ public final class SftpTarget implements Target {
     this.pool = new SshConnectionPool(settings.connections(), this::connect);
   }
 
-  /** Opens the target and checks it can connect, so a wrong URL, key or host key fails at start. */
+  /**
+   * Opens the target and tries it once, so a wrong URL, key or host key fails at start. A
+   * NAS that is merely unreachable now is not an error: files wait and are retried.
+   */
   public static SftpTarget open(String url, Settings.Sftp settings) throws TargetException {
     SftpEndpoint endpoint;
     try {
@@ -70,7 +73,15 @@ public final class SftpTarget implements Target {
       throw new TargetException(ErrorKind.PERMANENT, e.getMessage());
     }
     SftpTarget target = new SftpTarget(endpoint, settings);
-    target.mkdirs("");
+    try {
+      target.mkdirs("");
+    } catch (TargetException e) {
+      if (e.kind() == ErrorKind.PERMANENT) {
+        target.close();
+        throw e;
+      }
+      LOG.warn("{} is not reachable now ({}); transfers wait and are retried", endpoint, e.getMessage());
+    }
     return target;
   }
 
