@@ -13,6 +13,7 @@ import dev.mediaferry.target.SafeCopy;
 import dev.mediaferry.target.Target;
 import dev.mediaferry.target.TargetException;
 import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.SftpSettings;
 import dev.mediaferry.testing.TcpFaultProxy;
@@ -25,44 +26,30 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Network faults and a full disk between mediaferry and the real OpenSSH sshd. */
 class SftpFaultTest {
-  @TempDir static Path sshDir;
-  static OpenSshServer server;
+  @RegisterExtension static final OpenSshExtension ssh = new OpenSshExtension();
   @TempDir Path work;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = OpenSshServer.start(sshDir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   /** known_hosts naming the proxy's port with the server's key. */
   private Path knownHostsVia(int port) throws Exception {
-    String line = Files.readString(server.knownHosts()).replace(":" + server.port() + " ", ":" + port + " ");
+    String line = Files.readString(ssh.server().knownHosts()).replace(":" + ssh.server().port() + " ", ":" + port + " ");
     return Files.writeString(work.resolve("known_hosts"), line);
   }
 
   private RunSummary offloadThroughFault(TcpFaultProxy.Fault fault) throws Exception {
     Path nas = Files.createDirectories(work.resolve("nas"));
-    server.grant(nas);
-    try (TcpFaultProxy proxy = new TcpFaultProxy(server.port())) {
+    ssh.server().grant(nas);
+    try (TcpFaultProxy proxy = new TcpFaultProxy(ssh.server().port())) {
       Settings settings = TestSettings.under(work.resolve("daemon"), Map.of(
-          "mediaferry.target.url", server.url(nas, proxy.port()), "mediaferry.delete.after-sync", false));
+          "mediaferry.target.url", ssh.server().url(nas, proxy.port()), "mediaferry.delete.after-sync", false));
       Path source = TestFiles.write(settings.source().dir().resolve("DJI_0007.MP4"), 8 << 20, 7);
       Target target = SftpTarget.open(settings.target().url(),
-          SftpSettings.of(server.identityFile(), knownHostsVia(proxy.port())));
+          SftpSettings.of(ssh.server().identityFile(), knownHostsVia(proxy.port())));
       proxy.arm(fault, 2 << 20);
       JournalDatabase.ensureSchema(settings.journalFile());
       Daemon daemon = Daemon.start(settings, target, true);
@@ -99,12 +86,12 @@ class SftpFaultTest {
     Path small = Files.createDirectories(work.resolve("small"));
     OpenSshServer.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
     try {
-      server.grant(small);
+      ssh.server().grant(small);
       Path filler = TestFiles.write(small.resolve("filler.bin"), 3 << 20, 1);
       Path source = TestFiles.write(work.resolve("src/clip.mp4"), 2 << 20, 2);
       long mtime = Files.getLastModifiedTime(source).toMillis();
-      try (Target target = SftpTarget.open(server.url(small), SftpSettings.of(server.identityFile(),
-          server.knownHosts()))) {
+      try (Target target = SftpTarget.open(ssh.server().url(small), SftpSettings.of(ssh.server().identityFile(),
+          ssh.server().knownHosts()))) {
         SafeCopy copy = new SafeCopy(target);
         var request = new SafeCopy.Request(source, 2 << 20, mtime, "day/clip.mp4",
             RemoteLayout.tempPath("day/clip.mp4", "abcdef0123456789"));

@@ -11,6 +11,7 @@ import dev.mediaferry.target.ErrorKind;
 import dev.mediaferry.target.Target;
 import dev.mediaferry.target.TargetException;
 import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.SftpSettings;
 import dev.mediaferry.testing.TestFiles;
@@ -22,32 +23,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Host keys, authentication and permissions against the real OpenSSH sshd. */
 class SftpSafetyTest {
-  @TempDir static Path sshDir;
-  static OpenSshServer server;
+  @RegisterExtension static final OpenSshExtension ssh = new OpenSshExtension();
   @TempDir Path work;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = OpenSshServer.start(sshDir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private Path nas() throws Exception {
     Path nas = Files.createDirectories(work.resolve("nas"));
-    server.grant(nas);
+    ssh.server().grant(nas);
     return nas;
   }
 
@@ -55,27 +42,27 @@ class SftpSafetyTest {
   void unknownHostKeyIsRefusedWithTheLineThatAddsIt() throws Exception {
     Path emptyKnownHosts = Files.writeString(work.resolve("known_hosts"), "");
 
-    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(server.url(nas()),
-        SftpSettings.of(server.identityFile(), emptyKnownHosts)));
+    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(ssh.server().url(nas()),
+        SftpSettings.of(ssh.server().identityFile(), emptyKnownHosts)));
 
     assertEquals(ErrorKind.PERMANENT, e.kind());
     assertTrue(e.getMessage().contains("is not in " + emptyKnownHosts), e.getMessage());
-    assertTrue(e.getMessage().contains("ssh-keyscan -p " + server.port() + " 127.0.0.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("ssh-keyscan -p " + ssh.server().port() + " 127.0.0.1"), e.getMessage());
     assertEquals("", Files.readString(emptyKnownHosts), "nothing recorded under the strict policy");
   }
 
   @Test
   void acceptNewRecordsAnUnknownKeyOnFirstUseAndTrustsItAfter() throws Exception {
     Path knownHosts = Files.writeString(work.resolve("known_hosts"), "");
-    Settings.Sftp acceptNew = SftpSettings.of(server.identityFile(), knownHosts, "accept-new", "auto");
+    Settings.Sftp acceptNew = SftpSettings.of(ssh.server().identityFile(), knownHosts, "accept-new", "auto");
 
-    try (Target target = SftpTarget.open(server.url(nas()), acceptNew)) {
+    try (Target target = SftpTarget.open(ssh.server().url(nas()), acceptNew)) {
       assertTrue(target.list("").isEmpty());
     }
 
     String recorded = Files.readString(knownHosts);
-    assertTrue(recorded.startsWith("[127.0.0.1]:" + server.port() + " ssh-ed25519 "), recorded);
-    try (Target strict = SftpTarget.open(server.url(work), SftpSettings.of(server.identityFile(), knownHosts))) {
+    assertTrue(recorded.startsWith("[127.0.0.1]:" + ssh.server().port() + " ssh-ed25519 "), recorded);
+    try (Target strict = SftpTarget.open(ssh.server().url(work), SftpSettings.of(ssh.server().identityFile(), knownHosts))) {
       assertTrue(strict.stat("nas").orElseThrow().directory());
     }
   }
@@ -84,10 +71,10 @@ class SftpSafetyTest {
   void changedHostKeyIsAlwaysRefusedEvenWithAcceptNew() throws Exception {
     OpenSshServer.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("other").toString());
     String otherKey = String.join(" ", List.of(Files.readString(work.resolve("other.pub")).split(" ")).subList(0, 2));
-    Path knownHosts = Files.writeString(work.resolve("known_hosts"), "[127.0.0.1]:" + server.port() + " " + otherKey);
+    Path knownHosts = Files.writeString(work.resolve("known_hosts"), "[127.0.0.1]:" + ssh.server().port() + " " + otherKey);
 
-    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(server.url(nas()),
-        SftpSettings.of(server.identityFile(), knownHosts, "accept-new", "auto")));
+    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(ssh.server().url(nas()),
+        SftpSettings.of(ssh.server().identityFile(), knownHosts, "accept-new", "auto")));
 
     assertEquals(ErrorKind.PERMANENT, e.kind());
     assertTrue(e.getMessage().contains("CHANGED"), e.getMessage());
@@ -98,11 +85,11 @@ class SftpSafetyTest {
   void wrongClientKeyIsAPermanentAuthFailure() throws Exception {
     OpenSshServer.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("stranger").toString());
 
-    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(server.url(nas()),
-        SftpSettings.of(work.resolve("stranger"), server.knownHosts())));
+    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(ssh.server().url(nas()),
+        SftpSettings.of(work.resolve("stranger"), ssh.server().knownHosts())));
 
     assertEquals(ErrorKind.PERMANENT, e.kind());
-    assertTrue(e.getMessage().contains("authentication as " + server.user()), e.getMessage());
+    assertTrue(e.getMessage().contains("authentication as " + ssh.server().user()), e.getMessage());
   }
 
   @Test
@@ -111,7 +98,7 @@ class SftpSafetyTest {
     Path nas = nas();
     Files.createDirectories(nas.resolve("2025"));
     Settings settings = TestSettings.under(work.resolve("daemon"), Map.of(
-        "mediaferry.target.url", server.url(nas)));
+        "mediaferry.target.url", ssh.server().url(nas)));
     TestFiles.write(settings.source().dir().resolve("denied.mp4"), 1000, 1);
     // the day folder's parent belongs to root and is read-only: the login user cannot create 2025/03
     OpenSshServer.run("chown", "root", nas.resolve("2025").toString());
@@ -119,7 +106,7 @@ class SftpSafetyTest {
 
     JournalDatabase.ensureSchema(settings.journalFile());
     Target target = SftpTarget.open(settings.target().url(),
-        SftpSettings.of(server.identityFile(), server.knownHosts()));
+        SftpSettings.of(ssh.server().identityFile(), ssh.server().knownHosts()));
     Daemon daemon = Daemon.start(settings, target, true);
     RunSummary summary = daemon.summary().get(60, TimeUnit.SECONDS);
     daemon.stop().get(60, TimeUnit.SECONDS);
