@@ -6,7 +6,11 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.discovery.DirectoryScanner;
 import dev.mediaferry.discovery.SourceScan;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.journal.JournalDatabase;
+import java.io.IOException;
+import org.apache.pekko.stream.UniqueKillSwitch;
 import dev.mediaferry.target.Target;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
@@ -43,11 +47,15 @@ public final class Daemon {
   }
 
   /** Starts the daemon; with once, it takes the files present now and completes summary(). */
-  public static Daemon start(Settings settings, Target target, boolean once) {
+  public static Daemon start(Settings settings, Target target, boolean once) throws IOException {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
+    FileIndex index = FileIndex.open(settings.journalFile());
     ActorSystem<Void> system = ActorSystem.create(
-        guardian(settings, target, once ? summary : null), "mediaferry", pekkoConfig(settings));
-    system.getWhenTerminated().thenRun(target::close);
+        guardian(settings, target, index, once ? summary : null), "mediaferry", pekkoConfig(settings));
+    system.getWhenTerminated().thenRun(() -> {
+      target.close();
+      index.close();
+    });
     return new Daemon(system, summary);
   }
 
@@ -60,14 +68,21 @@ public final class Daemon {
         .withFallback(settings.raw()));
   }
 
-  private static Behavior<Void> guardian(Settings settings, Target target, CompletableFuture<RunSummary> once) {
+  private static Behavior<Void> guardian(Settings settings, Target target, FileIndex index,
+      CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
       ShutdownSignal shutdown = new ShutdownSignal();
       TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
       ActorRef<TransferSupervisor.Command> supervisor = context.spawn(TransferSupervisor.create(setup,
-          settings.transfer().maxConcurrent(), settings.delete().trashRetention()), "transfers");
+          settings.transfer().maxConcurrent(), settings.delete().trashRetention(), index), "transfers");
+      UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
+      CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "stop-file-index", () -> {
+            projection.shutdown();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
       ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
       context.spawn(DirectoryScanner.create(
           new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),

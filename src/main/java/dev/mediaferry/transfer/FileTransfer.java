@@ -351,16 +351,27 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   @Override
   public EventHandler<FileState, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Discovered.class, (state, e) -> state.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis())))
-        .onEvent(TransferStarted.class, (state, e) -> state.started(e.attempt(), e.tempPath()))
-        .onEvent(TransferFailed.class, FileTransfer::applyFailure)
-        .onEvent(Verified.class, (state, e) -> state.verified(e.remotePath(), e.sha256(), e.bytes()))
-        .onEvent(DeleteScheduled.class, (state, e) -> state.deleteScheduled(e.dueAtMillis()))
-        .onEvent(DeleteRechecked.class, FileTransfer::applyRecheck)
-        .onEvent(SourceDeleted.class, (state, e) -> state.deleted(e.trashPath()))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(FileTransfer::apply);
+  }
+
+  /** What an event means for a file's state: shared by the entity, the read model and audit. */
+  public static FileState apply(FileState state, Event event) {
+    if (event instanceof Discovered e) {
+      return state.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
+    } else if (event instanceof TransferStarted e) {
+      return state.started(e.attempt(), e.tempPath());
+    } else if (event instanceof TransferFailed e) {
+      return applyFailure(state, e);
+    } else if (event instanceof Verified e) {
+      return state.verified(e.remotePath(), e.sha256(), e.bytes());
+    } else if (event instanceof DeleteScheduled e) {
+      return state.deleteScheduled(e.dueAtMillis());
+    } else if (event instanceof DeleteRechecked e) {
+      return applyRecheck(state, e);
+    } else if (event instanceof SourceDeleted e) {
+      return state.deleted(e.trashPath());
+    }
+    throw new IllegalArgumentException("unknown event " + event);
   }
 
   private static FileState applyFailure(FileState state, TransferFailed e) {

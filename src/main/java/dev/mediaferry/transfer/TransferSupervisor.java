@@ -2,6 +2,8 @@ package dev.mediaferry.transfer;
 
 import dev.mediaferry.deletion.DeleteScheduler;
 import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.transfer.FileState.Status;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,6 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * new one starts only when a slot frees. Spawns a {@link FileTransfer} for every file that
  * has work, learns from its {@link FileTransfer.Report} where it rests, and wakes it again
  * when its retry or delete time comes (the latter through its {@link DeleteScheduler}).
+ * Files it has not seen this run are first looked up in the {@link FileIndex}, so files at
+ * rest are not spawned (and replayed) again: start-up follows the work in flight, not history.
  */
 public final class TransferSupervisor extends AbstractBehavior<TransferSupervisor.Command> {
 
@@ -48,9 +54,16 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private record DeleteIsDue(FileInfo file) implements Command {}
 
-  public static Behavior<Command> create(TransferSetup setup, int maxConcurrent, Duration trashRetention) {
+  /** Index rows of newly found files (rows only for the files the index knows). */
+  private record LookedUp(List<FileInfo> files, Map<String, FileIndex.Row> rows, String error) implements Command {}
+
+  /** Files the index says wait for their delete, found at start (their source may be gone). */
+  private record PendingDeletes(List<FileIndex.Row> rows, String error) implements Command {}
+
+  public static Behavior<Command> create(TransferSetup setup, int maxConcurrent, Duration trashRetention,
+      FileIndex index) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new TransferSupervisor(context, timers, setup, maxConcurrent, trashRetention)));
+        timers -> new TransferSupervisor(context, timers, setup, maxConcurrent, trashRetention, index)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -58,6 +71,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final int maxConcurrent;
   private final ActorRef<FileTransfer.Report> reports;
   private final ActorRef<DeleteScheduler.Command> deleteScheduler;
+  private final FileIndex index;
+  /** Index lookups under way: work this run has not routed yet. */
+  private int lookups;
 
   /** Files this run has seen and not forgotten, by id: rescans skip them. */
   private final Set<String> known = new HashSet<>();
@@ -78,8 +94,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private ActorRef<RunSummary> idleReplyTo;
 
   private TransferSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, TransferSetup setup,
-      int maxConcurrent, Duration trashRetention) {
+      int maxConcurrent, Duration trashRetention, FileIndex index) {
     super(context);
+    this.index = index;
     this.timers = timers;
     this.setup = setup;
     this.maxConcurrent = maxConcurrent;
@@ -89,12 +106,31 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     this.deleteScheduler = context.spawn(DeleteScheduler.create(dueAdapter,
         new Trash(setup.trashDir(), ZoneId.systemDefault()), trashRetention, Duration.ofHours(1), setup.blocking(),
         setup.clock()), "delete-scheduler");
+    lookups++;
+    context.pipeToSelf(blocking(() -> index.byStatus(Status.PENDING_DELETE)),
+        (rows, error) -> new PendingDeletes(rows == null ? List.of() : rows, error == null ? null : error.toString()));
+  }
+
+  private interface Lookup<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletableFuture<T> blocking(Lookup<T> lookup) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return lookup.run();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, setup.blocking());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(FilesFound.class, this::onFilesFound)
+        .onMessage(LookedUp.class, this::onLookedUp)
+        .onMessage(PendingDeletes.class, this::onPendingDeletes)
         .onMessage(Rested.class, rested -> onReport(rested.report()))
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(Wake.class, this::onWake)
@@ -106,14 +142,62 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private Behavior<Command> onFilesFound(FilesFound found) {
     Set<String> listed = new HashSet<>();
+    List<FileInfo> fresh = new java.util.ArrayList<>();
     for (FileInfo file : found.files()) {
       listed.add(file.fileId());
       if (known.add(file.fileId())) {
-        queue.add(file);
+        fresh.add(file);
       }
     }
     // forget files gone from the source (deleted, or changed into a new id) unless busy with them
     known.removeIf(id -> !listed.contains(id) && !isActive(id));
+    if (!fresh.isEmpty()) {
+      lookups++;
+      List<String> ids = fresh.stream().map(FileInfo::fileId).toList();
+      getContext().pipeToSelf(blocking(() -> index.getAll(ids)),
+          (rows, error) -> new LookedUp(fresh, rows == null ? Map.of() : rows, error == null ? null : error.toString()));
+    }
+    return pull();
+  }
+
+  /** Routes found files by what the index knows: unknown or unfinished ones are transferred. */
+  private Behavior<Command> onLookedUp(LookedUp looked) {
+    lookups--;
+    if (looked.error() != null) {
+      getContext().getLog().warn("file index lookup failed ({}); the files are asked directly", looked.error());
+    }
+    for (FileInfo file : looked.files()) {
+      FileIndex.Row row = looked.rows().get(file.fileId());
+      FileState state = row == null ? null : row.state();
+      Status status = state == null ? Status.NEW : state.status();
+      switch (status) {
+        case NEW, TRANSFERRING -> queue.add(file);
+        case DISCOVERED -> scheduleWake(file, state.retryAtMillis());
+        case VERIFIED -> {
+          if (setup.deleteAfterSync()) {
+            queue.add(file); // the entity schedules its delete
+          }
+        }
+        case PENDING_DELETE -> scheduleDelete(file, state.deleteDueAtMillis());
+        default -> { } // deleted, quarantined, superseded: at rest
+      }
+    }
+    return pull();
+  }
+
+  private Behavior<Command> onPendingDeletes(PendingDeletes pending) {
+    lookups--;
+    if (pending.error() != null) {
+      getContext().getLog().warn("cannot read pending deletes from the file index ({}); they are found by the "
+          + "next scans instead", pending.error());
+    }
+    for (FileIndex.Row row : pending.rows()) {
+      known.add(row.state().file().fileId());
+      scheduleDelete(row.state().file(), row.state().deleteDueAtMillis());
+    }
+    if (!pending.rows().isEmpty()) {
+      getContext().getLog().info("{} verified files wait for their delete time", pending.rows().size());
+    }
     return pull();
   }
 
@@ -233,7 +317,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       drainedReplyTo.tell(Done.getInstance());
       drainedReplyTo = null;
     }
-    boolean idle = queue.isEmpty() && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
+    boolean idle = lookups == 0 && queue.isEmpty() && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
         && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
     if (idleReplyTo != null && idle) {
       idleReplyTo.tell(summary);

@@ -1,0 +1,242 @@
+package dev.mediaferry.journal;
+
+import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.transfer.FileInfo;
+import dev.mediaferry.transfer.FileState;
+import dev.mediaferry.transfer.FileState.Status;
+import dev.mediaferry.transfer.FileTransfer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The read model: every file's current state in one table, kept up to date from the
+ * journal's tagged event stream with the offset it has reached, so that status, audit
+ * summaries and daemon start-up read one row per file instead of replaying history. It
+ * lives in the journal's SQLite file and uses its own connection, one caller at a time.
+ */
+public final class FileIndex implements AutoCloseable {
+  private static final String[] SCHEMA = {
+    """
+    CREATE TABLE IF NOT EXISTS file_index (
+      file_id TEXT PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+      status TEXT NOT NULL, attempt INTEGER NOT NULL, temp_path TEXT, retry_at INTEGER, error_kind TEXT,
+      last_error TEXT, remote_path TEXT, sha256 TEXT, bytes INTEGER NOT NULL, delete_due_at INTEGER,
+      rechecked INTEGER NOT NULL, trash_path TEXT, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS file_index_status ON file_index (status)",
+    "CREATE INDEX IF NOT EXISTS file_index_path ON file_index (path)",
+    "CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, last_ordering INTEGER NOT NULL)",
+  };
+  private static final String OFFSET_NAME = "file_index";
+
+  /** One journaled event, as the index consumes it. */
+  public record Change(String fileId, long sequenceNr, long timestamp, FileTransfer.Event event) {}
+
+  /** A file's row: its state, the last sequence number applied and that event's time. */
+  public record Row(FileState state, long lastSeq, long updatedAt) {}
+
+  private final Connection connection;
+
+  private FileIndex(Connection connection) {
+    this.connection = connection;
+  }
+
+  public static FileIndex open(Path dbFile) throws IOException {
+    try {
+      Connection connection = DriverManager.getConnection(JournalDatabase.url(dbFile));
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA busy_timeout=10000");
+        for (String ddl : SCHEMA) {
+          statement.execute(ddl);
+        }
+      }
+      connection.setAutoCommit(false);
+      connection.commit();
+      return new FileIndex(connection);
+    } catch (SQLException e) {
+      throw new IOException("cannot open the file index in " + dbFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static String fileIdOf(String persistenceId) {
+    return persistenceId.substring(persistenceId.indexOf('|') + 1);
+  }
+
+  /** The journal ordering up to which the index is complete. */
+  public synchronized long offset() throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT last_ordering FROM projection_offset WHERE name = ?")) {
+      select.setString(1, OFFSET_NAME);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** Applies a batch of changes and moves the offset, in one transaction. */
+  public synchronized void apply(List<Change> changes, long newOffset) throws SQLException {
+    try {
+      Map<String, Row> rows = new HashMap<>();
+      for (Change change : changes) {
+        Row row = rows.containsKey(change.fileId()) ? rows.get(change.fileId()) : get(change.fileId()).orElse(null);
+        if (row != null && change.sequenceNr() <= row.lastSeq()) {
+          continue; // already applied (a replay after a crash between batches)
+        }
+        FileState before = row == null ? FileState.EMPTY : row.state();
+        rows.put(change.fileId(), new Row(FileTransfer.apply(before, change.event()), change.sequenceNr(),
+            change.timestamp()));
+      }
+      for (var entry : rows.entrySet()) {
+        upsert(entry.getKey(), entry.getValue());
+      }
+      storeOffset(newOffset);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  public synchronized Optional<Row> get(String fileId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT * FROM file_index WHERE file_id = ?")) {
+      select.setString(1, fileId);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Rows of the given files that the index knows, by file id. */
+  public synchronized Map<String, Row> getAll(java.util.Collection<String> fileIds) throws SQLException {
+    Map<String, Row> rows = new HashMap<>();
+    for (String fileId : fileIds) {
+      get(fileId).ifPresent(row -> rows.put(fileId, row));
+    }
+    return rows;
+  }
+
+  public synchronized List<Row> byPath(String path) throws SQLException {
+    return query("SELECT * FROM file_index WHERE path = ? ORDER BY updated_at", path);
+  }
+
+  public synchronized List<Row> byStatus(Status status) throws SQLException {
+    return query("SELECT * FROM file_index WHERE status = ? ORDER BY updated_at", status.name());
+  }
+
+  public synchronized Map<Status, Long> counts() throws SQLException {
+    Map<Status, Long> counts = new EnumMap<>(Status.class);
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT status, count(*) FROM file_index GROUP BY status")) {
+      while (rs.next()) {
+        counts.put(Status.valueOf(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    return counts;
+  }
+
+  /** Empties the index and its offset, for a rebuild from the journal. */
+  public synchronized void clear() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM file_index");
+      statement.execute("DELETE FROM projection_offset");
+    }
+    connection.commit();
+  }
+
+  private List<Row> query(String sql, String parameter) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, parameter);
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs));
+        }
+      }
+      return rows;
+    }
+  }
+
+  private void storeOffset(long offset) throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT INTO projection_offset (name, last_ordering) VALUES (?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET last_ordering = excluded.last_ordering")) {
+      upsert.setString(1, OFFSET_NAME);
+      upsert.setLong(2, offset);
+      upsert.executeUpdate();
+    }
+  }
+
+  private void upsert(String fileId, Row row) throws SQLException {
+    FileState s = row.state();
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT OR REPLACE INTO file_index (file_id, path, size, mtime, status, attempt, temp_path, retry_at, "
+            + "error_kind, last_error, remote_path, sha256, bytes, delete_due_at, rechecked, trash_path, last_seq, "
+            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      FileInfo file = s.file() != null ? s.file() : new FileInfo(fileId, "", 0, 0);
+      upsert.setString(1, fileId);
+      upsert.setString(2, file.relativePath());
+      upsert.setLong(3, file.size());
+      upsert.setLong(4, file.mtimeMillis());
+      upsert.setString(5, s.status().name());
+      upsert.setInt(6, s.attempt());
+      upsert.setString(7, s.tempPath());
+      setLong(upsert, 8, s.retryAtMillis());
+      upsert.setString(9, s.lastErrorKind() == null ? null : s.lastErrorKind().name());
+      upsert.setString(10, s.lastError());
+      upsert.setString(11, s.remotePath());
+      upsert.setString(12, s.sha256());
+      upsert.setLong(13, s.bytes());
+      setLong(upsert, 14, s.deleteDueAtMillis());
+      upsert.setInt(15, s.rechecked() ? 1 : 0);
+      upsert.setString(16, s.trashPath());
+      upsert.setLong(17, row.lastSeq());
+      upsert.setLong(18, row.updatedAt());
+      upsert.executeUpdate();
+    }
+  }
+
+  private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  private static Row row(ResultSet rs) throws SQLException {
+    String fileId = rs.getString("file_id");
+    FileInfo file = new FileInfo(fileId, rs.getString("path"), rs.getLong("size"), rs.getLong("mtime"));
+    String kind = rs.getString("error_kind");
+    FileState state = new FileState(Status.valueOf(rs.getString("status")), file, rs.getInt("attempt"),
+        rs.getString("temp_path"), nullableLong(rs, "retry_at"), kind == null ? null : ErrorKind.valueOf(kind),
+        rs.getString("last_error"), rs.getString("remote_path"), rs.getString("sha256"), rs.getLong("bytes"),
+        nullableLong(rs, "delete_due_at"), rs.getInt("rechecked") == 1, rs.getString("trash_path"));
+    return new Row(state, rs.getLong("last_seq"), rs.getLong("updated_at"));
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing
+    }
+  }
+}

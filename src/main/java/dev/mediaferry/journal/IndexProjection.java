@@ -1,0 +1,84 @@
+package dev.mediaferry.journal;
+
+import dev.mediaferry.transfer.FileTransfer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Feeds the {@link FileIndex} from the journal's "file"-tagged events, in batches, each
+ * batch and its offset stored in one transaction: after a crash it resumes from the last
+ * stored offset, and re-applied events are skipped by sequence number.
+ */
+public final class IndexProjection {
+  private static final int BATCH = 500;
+
+  private IndexProjection() {}
+
+  /** Catches up from the stored offset, then follows new events until the switch is pulled. */
+  public static UniqueKillSwitch follow(ActorSystem<?> system, FileIndex index, Executor blocking) {
+    JdbcReadJournal journal = journal(system);
+    Source<Long, NotUsed> restarting = RestartSource.withBackoff(
+        RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2),
+        () -> batches(journal.eventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking));
+    return restarting.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
+  }
+
+  /** Applies every event already journaled and not yet indexed; completes with how many. */
+  public static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking) {
+    return batches(journal(system).currentEventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking)
+        .runWith(Sink.fold(0L, Long::sum), system);
+  }
+
+  private static JdbcReadJournal journal(ActorSystem<?> system) {
+    return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+  }
+
+  private static Offset offsetOf(FileIndex index) {
+    try {
+      return Offset.sequence(index.offset());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the file index offset: " + e.getMessage(), e);
+    }
+  }
+
+  private static Source<Long, NotUsed> batches(Source<EventEnvelope, NotUsed> events, FileIndex index,
+      Executor blocking) {
+    return events
+        .groupedWithin(BATCH, Duration.ofMillis(200))
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> store(index, batch), blocking));
+  }
+
+  private static long store(FileIndex index, List<EventEnvelope> batch) {
+    List<FileIndex.Change> changes = batch.stream()
+        .filter(e -> e.event() instanceof FileTransfer.Event)
+        .map(e -> new FileIndex.Change(FileIndex.fileIdOf(e.persistenceId()), e.sequenceNr(), e.timestamp(),
+            (FileTransfer.Event) e.event()))
+        .toList();
+    long last = ((Sequence) batch.get(batch.size() - 1).offset()).value();
+    try {
+      index.apply(changes, last);
+      return changes.size();
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
+  }
+}
