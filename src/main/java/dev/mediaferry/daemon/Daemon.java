@@ -38,10 +38,10 @@ public final class Daemon {
   /** Time copies get, after the grace period, to notice the cancel and remove their temp files. */
   private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final CompletableFuture<RunSummary> onceSummary;
 
-  private Daemon(ActorSystem<Void> system, CompletableFuture<RunSummary> onceSummary) {
+  private Daemon(ActorSystem<?> system, CompletableFuture<RunSummary> onceSummary) {
     this.system = system;
     this.onceSummary = onceSummary;
   }
@@ -50,7 +50,7 @@ public final class Daemon {
   public static Daemon start(Settings settings, Target target, boolean once) throws IOException {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
     FileIndex index = FileIndex.open(settings.journalFile());
-    ActorSystem<Void> system = ActorSystem.create(
+    ActorSystem<IndexReady> system = ActorSystem.create(
         guardian(settings, target, index, once ? summary : null), "mediaferry", pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {
       target.close();
@@ -68,30 +68,48 @@ public final class Daemon {
         .withFallback(settings.raw()));
   }
 
-  private static Behavior<Void> guardian(Settings settings, Target target, FileIndex index,
+  /** The guardian's one message: the file index has caught up with the journal. */
+  private record IndexReady(Long applied, Throwable error) {}
+
+  /** First brings the file index up to date (start-up reads it), then starts the daemon's actors. */
+  private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index,
       CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
-      ShutdownSignal shutdown = new ShutdownSignal();
-      TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
-      ActorRef<TransferSupervisor.Command> supervisor = context.spawn(TransferSupervisor.create(setup,
-          settings.transfer().maxConcurrent(), settings.delete().trashRetention(), index), "transfers");
-      UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
-      CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-          "stop-file-index", () -> {
-            projection.shutdown();
-            return CompletableFuture.completedFuture(Done.getInstance());
-          });
-      ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
-      context.spawn(DirectoryScanner.create(
-          new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),
-          settings.source().scanInterval(), supervisor, blocking, summaryRef), "scanner");
-      drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
-      context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
-          settings.journalFile());
-      return Behaviors.empty();
+      context.pipeToSelf(IndexProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
+      return Behaviors.receive(IndexReady.class)
+          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, blocking, once))
+          .build();
     });
+  }
+
+  private static Behavior<IndexReady> startActors(ActorContext<IndexReady> context, IndexReady ready,
+      Settings settings, Target target, FileIndex index, Executor blocking, CompletableFuture<RunSummary> once) {
+    if (ready.error() != null) {
+      context.getLog().warn("the file index could not catch up ({}); files are looked up in the journal instead",
+          ready.error().toString());
+    } else if (ready.applied() > 0) {
+      context.getLog().info("file index caught up with {} journal events", ready.applied());
+    }
+    ShutdownSignal shutdown = new ShutdownSignal();
+    TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
+    ActorRef<TransferSupervisor.Command> supervisor = context.spawn(TransferSupervisor.create(setup,
+        settings.transfer().maxConcurrent(), settings.delete().trashRetention(), index), "transfers");
+    UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
+    CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "stop-file-index", () -> {
+          projection.shutdown();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
+    context.spawn(DirectoryScanner.create(
+        new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),
+        settings.source().scanInterval(), supervisor, blocking, summaryRef), "scanner");
+    drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
+    context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
+        settings.journalFile());
+    return Behaviors.empty();
   }
 
   private static Behavior<RunSummary> completing(CompletableFuture<RunSummary> future) {
@@ -102,9 +120,9 @@ public final class Daemon {
   }
 
   /** Shutdown: no new transfers; in-flight ones get the grace period, then are abandoned. */
-  private static void drainOnShutdown(ActorContext<Void> context, ActorRef<TransferSupervisor.Command> supervisor,
+  private static void drainOnShutdown(ActorContext<?> context, ActorRef<TransferSupervisor.Command> supervisor,
       ShutdownSignal shutdown, Duration grace) {
-    ActorSystem<Void> system = context.getSystem();
+    ActorSystem<?> system = context.getSystem();
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-transfers",
         () -> AskPattern.<TransferSupervisor.Command, Done>ask(supervisor, TransferSupervisor.Drain::new, grace,
                 system.scheduler())
@@ -128,7 +146,7 @@ public final class Daemon {
     return onceSummary;
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return system;
   }
 

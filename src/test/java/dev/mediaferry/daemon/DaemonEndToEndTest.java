@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.transfer.FileState;
 import dev.mediaferry.target.LocalTarget;
 import dev.mediaferry.target.RemoteLayout;
 import dev.mediaferry.target.Target;
@@ -142,5 +144,26 @@ class DaemonEndToEndTest {
     List<Path> onNas = TestFiles.listFiles(TestSettings.nas(settings));
     assertEquals(6, onNas.size(), "no temp files, no duplicates: " + onNas);
     assertFalse(onNas.stream().anyMatch(p -> RemoteLayout.isTempName(p.getFileName().toString())));
+  }
+
+  @Test
+  void restartReadsTheFileIndexInsteadOfReplayingFilesAtRest() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false));
+    for (int i = 0; i < 20; i++) {
+      TestFiles.write(settings.source().dir().resolve("keep-" + i + ".jpg"), 1000, i);
+    }
+    assertEquals(20, runOnce(settings, new LocalTarget(TestSettings.nas(settings))).verified());
+    long eventsAfterFirstRun = JournalContents.read(settings).values().stream().mapToLong(List::size).sum();
+    FaultyTarget counting = new FaultyTarget(new LocalTarget(TestSettings.nas(settings)));
+
+    RunSummary second = runOnce(settings, counting);
+
+    assertEquals(0, second.files(), "files at rest are not taken again");
+    assertEquals(0, counting.uploadsStarted.get());
+    assertEquals(eventsAfterFirstRun,
+        JournalContents.read(settings).values().stream().mapToLong(List::size).sum(), "no entity was woken");
+    try (FileIndex index = FileIndex.open(settings.journalFile())) {
+      assertEquals(Map.of(FileState.Status.VERIFIED, 20L), index.counts());
+    }
   }
 }
