@@ -100,7 +100,8 @@ public final class Daemon {
     CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-file-index", () -> {
           projection.shutdown();
-          return CompletableFuture.completedFuture(Done.getInstance());
+          // index what this run journaled last, so audit and the next start find it current
+          return IndexProjection.catchUp(context.getSystem(), index, blocking).thenApply(n -> Done.getInstance());
         });
     ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
     context.spawn(DirectoryScanner.create(

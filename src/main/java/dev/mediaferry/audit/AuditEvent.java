@@ -1,0 +1,17 @@
+package dev.mediaferry.audit;
+
+import dev.mediaferry.transfer.FileTransfer;
+import java.time.Instant;
+
+/** One journaled event as audit sees it: where it sits in the journal, whose it is, when. */
+public record AuditEvent(long ordering, String fileId, long sequenceNr, Instant time, FileTransfer.Event event) {
+
+  public String type() {
+    return event.getClass().getSimpleName();
+  }
+
+  @Override
+  public String toString() {
+    return "#" + sequenceNr + " " + type() + " at " + time + " " + event;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.mediaferry.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+
+/** Prints audit events as a table, JSON lines or CSV. */
+public final class AuditOutput {
+  public enum Format { table, json, csv }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> CSV_FIELDS = List.of("attempt", "kind", "message", "remotePath", "sha256",
+      "bytes", "trashPath", "dueAtMillis", "outcome", "ok");
+
+  private final Format format;
+  private final PrintStream out;
+
+  public AuditOutput(Format format, PrintStream out) {
+    this.format = format;
+    this.out = out;
+  }
+
+  public void header() {
+    switch (format) {
+      case csv -> out.println("time,file_id,path,seq,event," + String.join(",", CSV_FIELDS));
+      case table -> out.printf("%-24s %-32s %-4s %-16s %s%n", "TIME", "FILE", "SEQ", "EVENT", "DETAILS");
+      case json -> { }
+    }
+  }
+
+  public void event(AuditEvent e, String path) {
+    ObjectNode fields = JSON.valueToTree(e.event());
+    switch (format) {
+      case json -> {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("time", e.time().toString());
+        line.put("file_id", e.fileId());
+        line.put("path", path);
+        line.put("seq", e.sequenceNr());
+        line.put("event", e.type());
+        line.setAll(fields);
+        out.println(line);
+      }
+      case csv -> {
+        StringBuilder row = new StringBuilder();
+        row.append(e.time()).append(',').append(e.fileId()).append(',').append(csv(path)).append(',')
+            .append(e.sequenceNr()).append(',').append(e.type());
+        for (String field : CSV_FIELDS) {
+          row.append(',').append(fields.has(field) && !fields.get(field).isNull() ? csv(fields.get(field).asText()) : "");
+        }
+        out.println(row);
+      }
+      case table -> out.printf("%-24s %-32s %-4d %-16s %s%n", e.time(), e.fileId(), e.sequenceNr(), e.type(),
+          details(fields));
+    }
+  }
+
+  private static String details(ObjectNode fields) {
+    StringBuilder out = new StringBuilder();
+    fields.fields().forEachRemaining(f -> {
+      if (!f.getValue().isNull()) {
+        out.append(out.length() == 0 ? "" : "  ").append(f.getKey()).append('=').append(f.getValue().asText()
+            .replace("\n", "\\n"));
+      }
+    });
+    return out.toString();
+  }
+
+  /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
+  static String csv(String value) {
+    if (value == null) {
+      return "";
+    }
+    if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+      return "\"" + value.replace("\"", "\"\"") + "\"";
+    }
+    return value;
+  }
+
+  public static String time(Instant instant) {
+    return instant == null ? "-" : instant.toString();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.mediaferry.audit;
+
+import dev.mediaferry.transfer.FileState;
+import dev.mediaferry.transfer.FileState.Status;
+import dev.mediaferry.transfer.FileTransfer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replays every file's events and checks the invariants of DESIGN.md:
+ * 1. no SourceDeleted without an earlier Verified whose SHA-256 the recheck found on both copies;
+ * 2. no SourceDeleted before Verified + the delete delay;
+ * 3. every SourceDeleted preceded by a successful DeleteRechecked;
+ * 4. a remote file of different content is never overwritten;
+ * 5. sequence numbers without gaps, and every event legal in the state it found.
+ * Events must arrive in journal order (per file, by sequence number).
+ */
+public final class InvariantChecker {
+
+  public record Violation(String fileId, String path, String invariant, String message, List<AuditEvent> events) {
+    public String describe() {
+      StringBuilder out = new StringBuilder("VIOLATION [" + invariant + "] file " + fileId
+          + (path == null ? "" : " (" + path + ")") + ": " + message);
+      events.forEach(e -> out.append("\n    ").append(e));
+      return out.toString();
+    }
+  }
+
+  private static final Map<Class<?>, Set<Status>> ALLOWED_FROM = Map.of(
+      FileTransfer.Discovered.class, EnumSet.of(Status.NEW),
+      FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING),
+      FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING),
+      FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING),
+      FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED),
+      FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE),
+      FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE));
+
+  /** What is remembered of one file while its events stream by. */
+  private static final class FileCheck {
+    FileState state = FileState.EMPTY;
+    long nextSeq = 1;
+    AuditEvent verified;
+    AuditEvent recheck;
+  }
+
+  private record Owner(String sha256, String fileId, AuditEvent verified) {}
+
+  private final Duration deleteDelay;
+  private final Map<String, FileCheck> files = new HashMap<>();
+  private final Map<String, Owner> remoteOwners = new HashMap<>();
+  private final List<Violation> violations = new ArrayList<>();
+
+  public InvariantChecker(Duration deleteDelay) {
+    this.deleteDelay = deleteDelay;
+  }
+
+  public void accept(AuditEvent e) {
+    FileCheck file = files.computeIfAbsent(e.fileId(), id -> new FileCheck());
+    if (e.sequenceNr() != file.nextSeq) {
+      flag(e, file, "5: sequence gap", "expected sequence number " + file.nextSeq + ", found " + e.sequenceNr()
+          + " (events are missing from the journal)", List.of(e));
+    }
+    file.nextSeq = e.sequenceNr() + 1;
+    Set<Status> allowed = ALLOWED_FROM.get(e.event().getClass());
+    if (!allowed.contains(file.state.status())) {
+      flag(e, file, "5: illegal transition", e.type() + " while the file was " + file.state.status(), List.of(e));
+    }
+    if (e.event() instanceof FileTransfer.Verified v) {
+      file.verified = e;
+      file.recheck = null;
+      checkOverwrite(e, file, v);
+    } else if (e.event() instanceof FileTransfer.DeleteRechecked) {
+      file.recheck = e;
+    } else if (e.event() instanceof FileTransfer.SourceDeleted) {
+      checkDelete(e, file);
+    }
+    file.state = FileTransfer.apply(file.state, e.event());
+  }
+
+  private void checkOverwrite(AuditEvent e, FileCheck file, FileTransfer.Verified v) {
+    Owner before = remoteOwners.put(v.remotePath(), new Owner(v.sha256(), e.fileId(), e));
+    if (before != null && !before.sha256().equals(v.sha256())) {
+      flag(e, file, "4: overwrite", "remote " + v.remotePath() + " held sha256 " + before.sha256() + " (file "
+          + before.fileId() + ") and was then verified with sha256 " + v.sha256(), List.of(before.verified(), e));
+    }
+  }
+
+  private void checkDelete(AuditEvent e, FileCheck file) {
+    if (file.verified == null) {
+      flag(e, file, "1: delete without verify", "the source was deleted but no Verified event precedes it",
+          List.of(e));
+      return;
+    }
+    FileTransfer.Verified v = (FileTransfer.Verified) file.verified.event();
+    FileTransfer.DeleteRechecked r = file.recheck == null ? null : (FileTransfer.DeleteRechecked) file.recheck.event();
+    if (r == null || !r.ok()) {
+      flag(e, file, "3: delete without recheck", "no successful DeleteRechecked after the last Verified",
+          file.recheck == null ? List.of(file.verified, e) : List.of(file.verified, file.recheck, e));
+    } else if (!v.sha256().equals(r.remoteSha256())) {
+      flag(e, file, "1: hash mismatch", "verified sha256 " + v.sha256() + " but the recheck found "
+          + r.remoteSha256(), List.of(file.verified, file.recheck, e));
+    }
+    Duration waited = Duration.between(file.verified.time(), e.time());
+    if (waited.compareTo(deleteDelay) < 0) {
+      flag(e, file, "2: delete before delay", "deleted " + waited.toSeconds() + " s after verification; "
+          + "mediaferry.delete.delay is " + deleteDelay.toSeconds() + " s", List.of(file.verified, e));
+    }
+  }
+
+  private void flag(AuditEvent e, FileCheck file, String invariant, String message, List<AuditEvent> events) {
+    String path = file.state.file() == null ? null : file.state.file().relativePath();
+    violations.add(new Violation(e.fileId(), path, invariant, message, events));
+  }
+
+  public int filesChecked() {
+    return files.size();
+  }
+
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  /** Current state of every file replayed so far, in no particular order. */
+  public Map<String, FileState> states() {
+    Map<String, FileState> states = new LinkedHashMap<>();
+    files.forEach((id, check) -> states.put(id, check.state));
+    return states;
+  }
+}
