@@ -23,6 +23,7 @@ public final class FaultyTarget implements Target {
   private final AtomicInteger corruptTimes = new AtomicInteger();
   private volatile ErrorKind alwaysFail;
   private volatile CountDownLatch gate;
+  private volatile String permanentFor;
   public final AtomicInteger uploads = new AtomicInteger();
   public final AtomicInteger uploadsStarted = new AtomicInteger();
 
@@ -46,6 +47,12 @@ public final class FaultyTarget implements Target {
     return this;
   }
 
+  /** Uploads whose path contains the text fail with a permanent error (permission denied). */
+  public FaultyTarget failPermanentlyFor(String pathContains) {
+    permanentFor = pathContains;
+    return this;
+  }
+
   /** Uploads wait at their start until the returned latch is counted down. */
   public CountDownLatch blockUploads() {
     gate = new CountDownLatch(1);
@@ -61,6 +68,9 @@ public final class FaultyTarget implements Target {
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     uploadsStarted.incrementAndGet();
     awaitGate(path, cancel);
+    if (permanentFor != null && path.contains(permanentFor)) {
+      throw new TargetException(ErrorKind.PERMANENT, "injected permission denied for " + path);
+    }
     if (alwaysFail != null) {
       throw new TargetException(alwaysFail, "injected " + alwaysFail + " for " + path);
     }
