@@ -85,6 +85,15 @@ public final class FileIndex implements AutoCloseable {
     }
   }
 
+  /** True when the index has every event of the journal (no catch-up needed). */
+  public synchronized boolean isCurrent() throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
+      rs.next();
+      return rs.getLong(1) <= offset();
+    }
+  }
+
   /** Applies a batch of changes and moves the offset, in one transaction. */
   public synchronized void apply(List<Change> changes, long newOffset) throws SQLException {
     try {

@@ -44,6 +44,14 @@ public final class IndexProjection {
 
   /** Applies every event already journaled and not yet indexed; completes with how many. */
   public static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking) {
+    try {
+      if (index.isCurrent()) {
+        // the query would wait for the journal's sequence tracking (seconds) only to find nothing
+        return CompletableFuture.completedFuture(0L);
+      }
+    } catch (SQLException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return batches(journal(system).currentEventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking)
         .runWith(Sink.fold(0L, Long::sum), system);
   }
