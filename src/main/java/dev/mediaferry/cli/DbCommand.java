@@ -1,6 +1,7 @@
 package dev.mediaferry.cli;
 
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,9 @@ final class DbCommand implements Runnable {
     ConfigOption config;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() throws SQLException, java.io.IOException {
       Path db = journal(config.load());
+      FileIndex.open(db).close(); // makes the index tables if this journal has never had them
       try (Connection c = DriverManager.getConnection(JournalDatabase.url(db));
            Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout=10000");
