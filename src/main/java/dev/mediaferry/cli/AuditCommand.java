@@ -1,5 +1,6 @@
 package dev.mediaferry.cli;
 
+import dev.mediaferry.audit.Archive;
 import dev.mediaferry.audit.AuditEvent;
 import dev.mediaferry.audit.AuditOutput;
 import dev.mediaferry.audit.InvariantChecker;
@@ -12,11 +13,8 @@ import dev.mediaferry.transfer.FileState;
 import dev.mediaferry.transfer.FileState.Status;
 import dev.mediaferry.transfer.FileTransfer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -67,6 +65,10 @@ final class AuditCommand implements Callable<Integer> {
       + "delete preceded by a successful recheck; no overwrite of different content; no gap in sequence numbers.")
   boolean verify;
 
+  @Option(names = "--archive", paramLabel = "FILE", description = "Also read this archive written by "
+      + "`db archive` (repeatable); archived events come before the journal's.")
+  List<Path> archives = new ArrayList<>();
+
   @Option(names = "--rebuild-index", description = "Rebuild the file index (the read model) from the journal.")
   boolean rebuildIndex;
 
@@ -80,8 +82,8 @@ final class AuditCommand implements Callable<Integer> {
       throw new Settings.Invalid("no journal at " + settings.journalFile() + " (mediaferry.state-dir); "
           + "give the --config the daemon runs with");
     }
-    from = since == null ? Instant.MIN : parseTime("--since", since);
-    to = until == null ? Instant.MAX : parseTime("--until", until);
+    from = since == null ? Instant.MIN : TimeOption.parse("--since", since);
+    to = until == null ? Instant.MAX : TimeOption.parse("--until", until);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-audit", Daemon.pekkoConfig(settings));
     try {
       if (rebuildIndex) {
@@ -97,7 +99,7 @@ final class AuditCommand implements Callable<Integer> {
       }
       Map<String, String> paths = new HashMap<>();
       List<AuditEvent> timeline = new ArrayList<>();
-      JournalEvents.forEach(system, e -> {
+      java.util.function.Consumer<AuditEvent> each = e -> {
         replay.accept(e);
         if (e.event() instanceof FileTransfer.Discovered d) {
           paths.put(e.fileId(), d.path());
@@ -112,7 +114,11 @@ final class AuditCommand implements Callable<Integer> {
         if (inWindow && file != null && (e.fileId().equals(file) || file.equals(paths.get(e.fileId())))) {
           timeline.add(e);
         }
-      }).toCompletableFuture().join();
+      };
+      for (Path archive : archives) {
+        Archive.read(archive, each);
+      }
+      JournalEvents.forEach(system, each).toCompletableFuture().join();
       if (verify) {
         return printViolations(replay);
       }
@@ -238,20 +244,4 @@ final class AuditCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static Instant parseTime(String option, String text) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException notInstant) {
-      try {
-        return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
-      } catch (DateTimeParseException notLocalDateTime) {
-        try {
-          return LocalDate.parse(text).atStartOfDay(ZoneId.systemDefault()).toInstant();
-        } catch (DateTimeParseException e) {
-          throw new Settings.Invalid(option + " " + text + ": use 2026-11-23, 2026-11-23T08:00 or "
-              + "2026-11-23T08:00:00Z");
-        }
-      }
-    }
-  }
 }

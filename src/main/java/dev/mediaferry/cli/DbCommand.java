@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
     description = "Maintenance of the journal database (an SQLite file in mediaferry.state-dir).",
-    subcommands = {DbCommand.Check.class, DbCommand.Backup.class})
+    subcommands = {DbCommand.Check.class, DbCommand.Backup.class, ArchiveCommand.class})
 final class DbCommand implements Runnable {
   @Override
   public void run() {

@@ -144,6 +144,45 @@ public final class FileIndex implements AutoCloseable {
     return query("SELECT * FROM file_index WHERE status = ? ORDER BY updated_at", status.name());
   }
 
+  /** Files that ended (deleted or superseded) before the time, for archiving. */
+  public synchronized List<Row> finishedBefore(long timeMillis) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT * FROM file_index WHERE status IN "
+        + "('DELETED', 'SUPERSEDED') AND updated_at < ? ORDER BY updated_at")) {
+      select.setLong(1, timeMillis);
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** Removes archived files: their events, snapshots and index rows, in one transaction. */
+  public synchronized void removeArchived(java.util.Collection<String> fileIds) throws SQLException {
+    try (Statement pragma = connection.createStatement();
+         PreparedStatement events = connection.prepareStatement("DELETE FROM event_journal WHERE persistence_id = ?");
+         PreparedStatement snapshots = connection.prepareStatement("DELETE FROM snapshot WHERE persistence_id = ?");
+         PreparedStatement rows = connection.prepareStatement("DELETE FROM file_index WHERE file_id = ?")) {
+      connection.commit();
+      pragma.execute("PRAGMA foreign_keys=ON"); // tag rows go with their events
+      for (String fileId : fileIds) {
+        String persistenceId = FileTransfer.persistenceId(fileId).id();
+        events.setString(1, persistenceId);
+        events.executeUpdate();
+        snapshots.setString(1, persistenceId);
+        snapshots.executeUpdate();
+        rows.setString(1, fileId);
+        rows.executeUpdate();
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
   public synchronized Map<Status, Long> counts() throws SQLException {
     Map<Status, Long> counts = new EnumMap<>(Status.class);
     try (Statement statement = connection.createStatement();

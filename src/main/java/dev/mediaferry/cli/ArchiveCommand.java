@@ -1,0 +1,85 @@
+package dev.mediaferry.cli;
+
+import dev.mediaferry.audit.Archive;
+import dev.mediaferry.audit.AuditEvent;
+import dev.mediaferry.audit.JournalEvents;
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.IndexProjection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "archive", mixinStandardHelpOptions = true,
+    description = {"Moves the events of files that finished (deleted or superseded) before DATE out of the journal "
+        + "into a compressed JSON-lines file. The file is read back and compared event by event before anything "
+        + "is deleted from the journal; `mediaferry audit --archive FILE` reads it like the journal.",
+        "Quarantined and unfinished files are never archived."})
+final class ArchiveCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--before", required = true, paramLabel = "DATE",
+      description = "Files whose last event is before DATE (2026-01-01, or an ISO instant).")
+  String before;
+
+  @Option(names = "--to", paramLabel = "FILE",
+      description = "The archive to write (must not exist). Default: archive-<DATE>-<now>.jsonl.gz in the state folder.")
+  Path to;
+
+  @Override
+  public Integer call() throws Exception {
+    Settings settings = config.load();
+    Path journal = DbCommand.journal(settings);
+    Instant cutoff = TimeOption.parse("--before", before);
+    Path file = to != null ? to : settings.stateDir().resolve("archive-" + before.replace(':', '-') + "-"
+        + Instant.now().toEpochMilli() + ".jsonl.gz");
+    if (Files.exists(file)) {
+      throw new Settings.Invalid("--to " + file + " already exists; give a new file name");
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-archive", Daemon.pekkoConfig(settings));
+    ExecutorService blocking = Executors.newSingleThreadExecutor();
+    try (FileIndex index = FileIndex.open(journal)) {
+      IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
+      Set<String> files = new HashSet<>();
+      index.finishedBefore(cutoff.toEpochMilli()).forEach(row -> files.add(row.state().file().fileId()));
+      if (files.isEmpty()) {
+        System.out.println("nothing to archive: no file finished before " + cutoff);
+        return ExitCode.OK;
+      }
+      List<AuditEvent> events = new ArrayList<>();
+      JournalEvents.forEach(system, e -> {
+        if (files.contains(e.fileId())) {
+          events.add(e);
+        }
+      }).toCompletableFuture().join();
+      Archive.write(file, events);
+      if (!Archive.readAll(file).equals(events)) {
+        Files.delete(file);
+        System.err.println("mediaferry: archive " + file + " did not read back identically; nothing was deleted");
+        return ExitCode.FILES_FAILED;
+      }
+      index.removeArchived(files);
+      System.out.printf("archived %d files (%d events) to %s (%d KiB); they are no longer in the journal%n",
+          files.size(), events.size(), file, Files.size(file) / 1024);
+      return ExitCode.OK;
+    } finally {
+      blocking.shutdown();
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+}
