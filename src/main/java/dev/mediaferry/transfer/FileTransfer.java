@@ -21,8 +21,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.Recovery;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -38,6 +37,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Command, FileTransfer.Event, FileState> {
 
   public static final String TAG = "file";
+  static final int SNAPSHOT_EVERY = 100;
 
   // --- protocol ---
 
@@ -115,10 +115,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     this.safeCopy = new SafeCopy(setup.target());
   }
 
-  /** No snapshots yet: skipping the snapshot query saves a database round trip per file spawned. */
+  /**
+   * A file retried many times gets a snapshot every 100 events, so its recovery stays short;
+   * the events themselves are kept (audit replays them; `db archive` moves them out).
+   */
   @Override
-  public Recovery recovery() {
-    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
   }
 
   @Override

@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,7 @@ class FileTransferTest {
           .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
           .withFallback(ConfigFactory.load()));
   static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+  static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final Executor blocking = Executors.newCachedThreadPool();
 
   @TempDir Path root;
@@ -63,6 +65,7 @@ class FileTransferTest {
   @BeforeEach
   void setUp() {
     journal.clearAll();
+    snapshots.clearAll();
     settings = TestSettings.under(root, Map.of("mediaferry.transfer.retry.max-attempts", 3));
     target = new FaultyTarget(new LocalTarget(TestSettings.nas(settings)));
     clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -321,5 +324,25 @@ class FileTransferTest {
     assertEquals(Status.VERIFIED, report.status());
     assertInstanceOf(FileTransfer.Verified.class, events(file).get(2));
     assertEquals(3, events(file).size());
+  }
+
+  @Test
+  void longHistoryGetsASnapshotAndStillRecoversToItsState() throws Exception {
+    FileInfo file = source("retried.mp4", 1000);
+    String pid = FileTransfer.persistenceId(file.fileId()).id();
+    List<Object> history = new java.util.ArrayList<>();
+    history.add(new FileTransfer.Discovered("retried.mp4", file.size(), file.mtimeMillis(), "src"));
+    for (int attempt = 1; history.size() < FileTransfer.SNAPSHOT_EVERY - 1; attempt++) {
+      history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/retried.mp4", ".t"));
+      history.add(new FileTransfer.TransferFailed(attempt, ErrorKind.TRANSIENT, "flaky", 0L));
+    }
+    journal.persistForRecovery(pid, history);
+
+    Report report = transfer(file); // persists TransferStarted (100), Verified, DeleteScheduled
+
+    assertEquals(Status.PENDING_DELETE, report.status());
+    assertEquals(1, snapshots.persistedInStorage(pid).size(), "snapshot at event 100");
+    Report again = transfer(file);
+    assertEquals(Status.PENDING_DELETE, again.status(), "recovered from the snapshot and later events");
   }
 }
