@@ -32,6 +32,9 @@ class SingleInstanceTest {
 
       assertEquals(3, second.exitCode(), second.stderr());
       assertTrue(second.stderr().contains("PID " + first.pid()), second.stderr());
+      Cli.Result audit = Cli.run(secondDir, "audit", "--config", config);
+      assertEquals(0, audit.exitCode(), "audit reads the journal while the daemon runs: " + audit.stderr());
+      assertTrue(audit.stdout().contains("files:        0"), audit.stdout());
     } finally {
       first.destroy(); // SIGTERM: a graceful stop
       assertTrue(first.waitFor(60, TimeUnit.SECONDS), "first instance stops on SIGTERM");
