@@ -21,6 +21,8 @@ public record Settings(
     Path stateDir,
     Transfer transfer,
     Delete delete,
+    Storage storage,
+    Alerts alerts,
     Duration shutdownGrace,
     Config raw) {
 
@@ -35,6 +37,19 @@ public record Settings(
   public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
 
   public record Delete(boolean afterSync, Duration delay, Path trashDir, Duration trashRetention) {}
+
+  /** minFreeBytes, or minFreePercent of the target volume when that is set (> 0). */
+  public record Storage(Duration checkInterval, long minFreeBytes, double minFreePercent, int warnPercent,
+      int criticalPercent, boolean shortenDeleteDelay) {
+
+    /** Bytes to keep free on a target volume of the given total size. */
+    public long reserveOf(long totalBytes) {
+      return minFreePercent > 0 ? (long) (totalBytes * minFreePercent / 100) : minFreeBytes;
+    }
+  }
+
+  public record Alerts(Duration staleAfter, Duration suppressFor, double failureRateThreshold, int failureRateWindow,
+      String webhookUrl, Duration webhookTimeout, int webhookRetries) {}
 
   /** A configuration problem, with the key and what is wrong: the CLI exits 2 with it. */
   public static final class Invalid extends RuntimeException {
@@ -75,10 +90,41 @@ public record Settings(
             positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts")),
         new Delete(c.getBoolean("delete.after-sync"), duration(c, "delete.delay"), path(c, "delete.trash-dir"),
             duration(c, "delete.trash-retention")),
+        storage(c),
+        new Alerts(positive(c, "alerts.stale-after"), duration(c, "alerts.suppress-for"),
+            c.getDouble("alerts.failure-rate.threshold"), atLeastOne(c, "alerts.failure-rate.window"),
+            c.getString("alerts.webhook.url"), positive(c, "alerts.webhook.timeout"),
+            c.getInt("alerts.webhook.retries")),
         duration(c, "shutdown.grace"),
         config);
     settings.validate();
     return settings;
+  }
+
+  private static Storage storage(Config c) {
+    String minFree = c.getString("storage.min-free").trim();
+    long bytes = 0;
+    double percent = 0;
+    if (minFree.endsWith("%")) {
+      try {
+        percent = Double.parseDouble(minFree.substring(0, minFree.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        percent = -1;
+      }
+      if (percent < 0 || percent >= 100) {
+        throw new Invalid("mediaferry.storage.min-free = \"" + minFree + "\": a percentage from 0% to 99%");
+      }
+    } else {
+      bytes = c.getBytes("storage.min-free");
+    }
+    int warn = c.getInt("storage.local.warn-percent");
+    int critical = c.getInt("storage.local.critical-percent");
+    if (warn < 1 || critical > 100 || warn > critical) {
+      throw new Invalid("mediaferry.storage.local.warn-percent (" + warn + ") and critical-percent (" + critical
+          + ") must satisfy 1 <= warn <= critical <= 100");
+    }
+    return new Storage(positive(c, "storage.check-interval"), bytes, percent, warn, critical,
+        c.getBoolean("storage.local.shorten-delete-delay"));
   }
 
   private static Sftp sftp(Config c) {

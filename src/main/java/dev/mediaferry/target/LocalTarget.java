@@ -149,14 +149,15 @@ public final class LocalTarget implements Target {
   }
 
   @Override
-  public long freeSpace(String dir) throws TargetException {
+  public Space space(String dir) throws TargetException {
     Path directory = resolve(dir);
     try {
       Path existing = directory;
       while (existing != null && !Files.exists(existing)) {
         existing = existing.getParent();
       }
-      return Files.getFileStore(existing == null ? base : existing).getUsableSpace();
+      var store = Files.getFileStore(existing == null ? base : existing);
+      return new Space(store.getUsableSpace(), store.getTotalSpace());
     } catch (IOException e) {
       throw classify("read free space of " + directory, e, directory);
     }

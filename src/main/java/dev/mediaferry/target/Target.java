@@ -58,8 +58,8 @@ public interface Target extends AutoCloseable {
   /** Makes the directory and its parents; no error if it already exists. */
   void mkdirs(String dir) throws TargetException;
 
-  /** Bytes free for us in the directory's filesystem. */
-  long freeSpace(String dir) throws TargetException;
+  /** Free (for us) and total bytes of the volume holding dir. */
+  Space space(String dir) throws TargetException;
 
   /** Names (not paths) of the entries in dir; empty when dir is missing. */
   List<String> list(String dir) throws TargetException;

@@ -161,9 +161,13 @@ public final class FaultyTarget implements Target {
     real.mkdirs(dir);
   }
 
+  /** Free space the target reports from now on (the test plays the NAS filling up); null: the real one. */
+  public volatile dev.mediaferry.target.Space fakeSpace;
+
   @Override
-  public long freeSpace(String dir) throws TargetException {
-    return real.freeSpace(dir);
+  public dev.mediaferry.target.Space space(String dir) throws TargetException {
+    dev.mediaferry.target.Space fake = fakeSpace;
+    return fake != null ? fake : real.space(dir);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import dev.mediaferry.target.Space;
 import java.nio.charset.StandardCharsets;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -28,7 +29,7 @@ final class RemoteShell implements AutoCloseable {
       "  case $op in",
       "    H) if [ -f \"$p\" ] && [ -r \"$p\" ]; then r=$(h < \"$p\") && echo \"OK $r\" || echo \"ERR hash failed\";",
       "       else echo \"ERR not a readable file\"; fi ;;",
-      "    D) r=$(df -Pk \"$p\" 2>/dev/null | tail -n 1 | awk \"{print \\$4}\");",
+      "    D) r=$(df -Pk \"$p\" 2>/dev/null | tail -n 1 | awk \"{print \\$4, \\$2}\");",
       "       if [ -n \"$r\" ]; then echo \"OK $r\"; else echo \"ERR df failed\"; fi ;;",
       "    *) echo \"ERR unknown request\" ;;",
       "  esac",
@@ -69,10 +70,14 @@ final class RemoteShell implements AutoCloseable {
     return hash != null && hash.matches("[0-9a-f]{64}") ? hash : null;
   }
 
-  /** Bytes free in the filesystem holding the path; -1 when df fails there. */
-  long freeBytes(String absolutePath) throws IOException {
+  /** Free and total bytes of the filesystem holding the path; null when df fails there. */
+  Space space(String absolutePath) throws IOException {
     String reply = ask('D', absolutePath);
-    return reply.startsWith("OK ") ? Long.parseLong(reply.substring(3).trim()) * 1024 : -1;
+    if (!reply.startsWith("OK ")) {
+      return null;
+    }
+    String[] kib = reply.substring(3).trim().split("\\s+");
+    return new Space(Long.parseLong(kib[0]) * 1024, Long.parseLong(kib[1]) * 1024);
   }
 
   private String ask(char op, String absolutePath) throws IOException {

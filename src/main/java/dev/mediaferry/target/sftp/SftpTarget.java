@@ -4,6 +4,7 @@ import dev.mediaferry.config.Settings;
 import dev.mediaferry.target.ErrorKind;
 import dev.mediaferry.target.RemoteStat;
 import dev.mediaferry.target.Sha256;
+import dev.mediaferry.target.Space;
 import dev.mediaferry.target.Target;
 import dev.mediaferry.target.TargetException;
 import java.io.File;
@@ -290,18 +291,18 @@ public final class SftpTarget implements Target {
   }
 
   @Override
-  public long freeSpace(String dir) throws TargetException {
-    return withConnection("read free space of", dir, (c, remote) -> freeBytes(c, remote));
+  public Space space(String dir) throws TargetException {
+    return withConnection("read free space of", dir, (c, remote) -> space(c, remote));
   }
 
-  private long freeBytes(SshConnection c, String remote) throws IOException {
+  private Space space(SshConnection c, String remote) throws IOException {
     RemoteShell shell = shellOrNull(c);
-    long free = shell == null ? -1 : shell.freeBytes(remote);
-    if (free < 0) {
+    Space space = shell == null ? null : shell.space(remote);
+    if (space == null) {
       throw new TargetException(ErrorKind.TRANSIENT, "free space of " + endpoint.host() + ":" + remote
           + " is unknown (no shell with df on the NAS)");
     }
-    return free;
+    return space;
   }
 
   @Override
@@ -368,7 +369,7 @@ public final class SftpTarget implements Target {
   private boolean looksFull(SshConnection c, String remote) {
     try {
       String parent = remote.contains("/") ? remote.substring(0, Math.max(1, remote.lastIndexOf('/'))) : remote;
-      return freeBytes(c, parent) < 1024 * 1024;
+      return space(c, parent).freeBytes() < 1024 * 1024;
     } catch (IOException | RuntimeException unknown) {
       return false;
     }
