@@ -72,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         "mediaferry.target.url", url,
         "mediaferry.state-dir", dir.resolve("state").toString(),
         "mediaferry.delete.delay", "0s",
+        "mediaferry.storage.min-free", "0",
         "mediaferry.delete.trash-dir", dir.resolve("trash").toString())).withFallback(base.raw()));
   }
 

@@ -7,6 +7,13 @@ import dev.mediaferry.config.Settings;
 import dev.mediaferry.discovery.DirectoryScanner;
 import dev.mediaferry.discovery.SourceScan;
 import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.observe.AlertManager;
+import dev.mediaferry.observe.AlertSink;
+import dev.mediaferry.observe.LogSink;
+import dev.mediaferry.observe.WebhookSink;
+import dev.mediaferry.storage.StorageGuard;
+import java.util.ArrayList;
+import java.util.List;
 import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.journal.JournalDatabase;
 import java.io.IOException;
@@ -94,8 +101,12 @@ public final class Daemon {
     }
     ShutdownSignal shutdown = new ShutdownSignal();
     TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
-    ActorRef<TransferSupervisor.Command> supervisor = context.spawn(TransferSupervisor.create(setup,
-        settings.transfer().maxConcurrent(), settings.delete().trashRetention(), index), "transfers");
+    ActorRef<AlertManager.Command> alerts = context.spawn(AlertManager.create(settings.alerts().suppressFor(),
+        sinks(settings.alerts()), setup.clock()), "alerts");
+    ActorRef<TransferSupervisor.Command> supervisor =
+        context.spawn(TransferSupervisor.create(setup, settings, index, alerts), "transfers");
+    context.spawn(StorageGuard.create(target, settings.source().dir(), settings.storage(), supervisor, alerts,
+        blocking), "storage-guard");
     UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
     CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-file-index", () -> {
@@ -111,6 +122,14 @@ public final class Daemon {
     context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
         settings.journalFile());
     return Behaviors.empty();
+  }
+
+  private static List<AlertSink> sinks(Settings.Alerts alerts) {
+    List<AlertSink> sinks = new ArrayList<>(List.of(new LogSink()));
+    if (!alerts.webhookUrl().isBlank()) {
+      sinks.add(new WebhookSink(alerts.webhookUrl(), alerts.webhookTimeout(), alerts.webhookRetries()));
+    }
+    return sinks;
   }
 
   private static Behavior<RunSummary> completing(CompletableFuture<RunSummary> future) {

@@ -15,6 +15,11 @@ public record RunSummary(int files, int verified, int deleted, int failed, long 
     return new RunSummary(files + 1, verified, deleted, failed + 1, bytesSent);
   }
 
+  /** Files still waiting (for target space) when a --once run ends count as not done. */
+  RunSummary plusWaiting(int files) {
+    return new RunSummary(this.files + files, verified, deleted, failed + files, bytesSent);
+  }
+
   RunSummary plusOther() {
     return new RunSummary(files + 1, verified, deleted, failed, bytesSent);
   }

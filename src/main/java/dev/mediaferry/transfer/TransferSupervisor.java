@@ -2,7 +2,13 @@ package dev.mediaferry.transfer;
 
 import dev.mediaferry.deletion.DeleteScheduler;
 import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.config.Settings;
 import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.observe.Alert;
+import dev.mediaferry.observe.AlertManager;
+import dev.mediaferry.observe.TransferHealth;
+import dev.mediaferry.storage.SpaceBudget;
+import dev.mediaferry.target.Space;
 import dev.mediaferry.transfer.FileState.Status;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -43,6 +49,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** For `run --once`: no more files will come; report the summary when all work is done. */
   public record ScanFinished(ActorRef<RunSummary> replyTo) implements Command {}
 
+  /** A fresh measurement of the target's space, from the StorageGuard. */
+  public record TargetSpace(Space space) implements Command {}
+
   /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
@@ -54,16 +63,18 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private record DeleteIsDue(FileInfo file) implements Command {}
 
+  private enum HealthTick implements Command { INSTANCE }
+
   /** Index rows of newly found files (rows only for the files the index knows). */
   private record LookedUp(List<FileInfo> files, Map<String, FileIndex.Row> rows, String error) implements Command {}
 
   /** Files the index says wait for their delete, found at start (their source may be gone). */
   private record PendingDeletes(List<FileIndex.Row> rows, String error) implements Command {}
 
-  public static Behavior<Command> create(TransferSetup setup, int maxConcurrent, Duration trashRetention,
-      FileIndex index) {
+  public static Behavior<Command> create(TransferSetup setup, Settings settings, FileIndex index,
+      ActorRef<AlertManager.Command> alerts) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new TransferSupervisor(context, timers, setup, maxConcurrent, trashRetention, index)));
+        timers -> new TransferSupervisor(context, timers, setup, settings, index, alerts)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -72,6 +83,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final ActorRef<FileTransfer.Report> reports;
   private final ActorRef<DeleteScheduler.Command> deleteScheduler;
   private final FileIndex index;
+  private final ActorRef<AlertManager.Command> alerts;
+  private final SpaceBudget budget;
+  private final TransferHealth health;
+  private boolean waitingForSpace;
   /** Index lookups under way: work this run has not routed yet. */
   private int lookups;
 
@@ -94,9 +109,17 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private ActorRef<RunSummary> idleReplyTo;
 
   private TransferSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, TransferSetup setup,
-      int maxConcurrent, Duration trashRetention, FileIndex index) {
+      Settings settings, FileIndex index, ActorRef<AlertManager.Command> alerts) {
     super(context);
     this.index = index;
+    this.alerts = alerts;
+    this.budget = new SpaceBudget(settings.storage());
+    this.health = new TransferHealth(settings.alerts(), setup.clock());
+    int maxConcurrent = settings.transfer().maxConcurrent();
+    Duration trashRetention = settings.delete().trashRetention();
+    Duration staleAfter = settings.alerts().staleAfter();
+    timers.startTimerWithFixedDelay(HealthTick.INSTANCE,
+        staleAfter.compareTo(Duration.ofMinutes(4)) < 0 ? staleAfter.dividedBy(4) : Duration.ofMinutes(1));
     this.timers = timers;
     this.setup = setup;
     this.maxConcurrent = maxConcurrent;
@@ -130,6 +153,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return newReceiveBuilder()
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
+        .onMessage(TargetSpace.class, this::onTargetSpace)
+        .onMessageEquals(HealthTick.INSTANCE, this::onHealthTick)
         .onMessage(PendingDeletes.class, this::onPendingDeletes)
         .onMessage(Rested.class, rested -> onReport(rested.report()))
         .onMessage(ChildStopped.class, this::onChildStopped)
@@ -209,7 +234,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   /** Starts transfers and deletes while slots are free. */
   private Behavior<Command> pull() {
-    while (!draining && inFlight.size() < maxConcurrent && !queue.isEmpty()) {
+    while (!draining && inFlight.size() < maxConcurrent && !queue.isEmpty() && roomFor(queue.peek())) {
       FileInfo file = queue.poll();
       inFlight.add(file.fileId());
       child(file).tell(new FileTransfer.Transfer(file));
@@ -220,6 +245,35 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       child(file).tell(FileTransfer.ExecuteDelete.INSTANCE);
     }
     return checkIdle();
+  }
+
+  /** Reserves the file's size on the target, or pauses pulling (one alert) until a check finds room. */
+  private boolean roomFor(FileInfo file) {
+    if (budget.admit(file.size())) {
+      if (waitingForSpace) {
+        waitingForSpace = false;
+        getContext().getLog().info("target has room again: transfers resume");
+        alerts.tell(new AlertManager.Clear("target-space", "target has room again; transfers resumed"));
+      }
+      return true;
+    }
+    if (!waitingForSpace) {
+      waitingForSpace = true;
+      String message = budget.describe(file.size());
+      getContext().getLog().warn("{}", message);
+      alerts.tell(new AlertManager.Raise("target-space", Alert.Severity.CRITICAL, message));
+    }
+    return false;
+  }
+
+  private Behavior<Command> onTargetSpace(TargetSpace measured) {
+    budget.measured(measured.space());
+    return pull();
+  }
+
+  private Behavior<Command> onHealthTick() {
+    health.check(queue.size() + waiting.size()).ifPresent(alerts::tell);
+    return this;
   }
 
   private ActorRef<FileTransfer.Command> child(FileInfo file) {
@@ -235,6 +289,15 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private Behavior<Command> onReport(FileTransfer.Report report) {
     String id = report.file().fileId();
     boolean wasTransfer = inFlight.remove(id);
+    if (wasTransfer) {
+      budget.finished(report.file().size(), report.bytesSent());
+      health.attempt(report.status() == Status.DISCOVERED || report.status() == Status.QUARANTINED)
+          .ifPresent(alerts::tell);
+    }
+    if (report.status() == Status.QUARANTINED) {
+      alerts.tell(new AlertManager.Raise("quarantined", Alert.Severity.CRITICAL, "file " + report.file().relativePath()
+          + " quarantined: " + report.message() + " (see `mediaferry audit --state QUARANTINED`)"));
+    }
     deletesInProgress.remove(id);
     children.remove(id);
     timers.cancel(id);
@@ -292,7 +355,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       return Behaviors.same();
     }
     children.remove(id);
-    boolean lost = inFlight.remove(id) | deletesInProgress.remove(id);
+    boolean lostTransfer = inFlight.remove(id);
+    if (lostTransfer) {
+      budget.finished(stopped.file().size(), 0);
+    }
+    boolean lost = lostTransfer | deletesInProgress.remove(id);
     if (lost && !draining) {
       getContext().getLog().warn("[{}] stopped without a result; trying again in {}", stopped.file().relativePath(),
           setup.retry().initial());
@@ -319,8 +386,15 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     }
     boolean idle = lookups == 0 && queue.isEmpty() && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
         && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
-    if (idleReplyTo != null && idle) {
-      idleReplyTo.tell(summary);
+    // --once: files held back for want of target space are reported as not done instead of waited for
+    boolean onlyWaitingForSpace = waitingForSpace && lookups == 0 && inFlight.isEmpty() && waiting.isEmpty()
+        && deletesDue.isEmpty() && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
+    if (idleReplyTo != null && (idle || onlyWaitingForSpace)) {
+      if (!idle) {
+        getContext().getLog().error("{} files not transferred: the target has no room above its reserve",
+            queue.size());
+      }
+      idleReplyTo.tell(idle ? summary : summary.plusWaiting(queue.size()));
       idleReplyTo = null;
     }
     return this;

@@ -23,6 +23,7 @@ public final class TestSettings {
     values.put("mediaferry.transfer.retry.max", "200ms");
     values.put("mediaferry.delete.delay", "0s");
     values.put("mediaferry.shutdown.grace", "2s");
+    values.put("mediaferry.storage.min-free", "0");
     values.putAll(overrides);
     Config config = ConfigFactory.parseMap(values)
         .withFallback(ConfigFactory.defaultApplication())

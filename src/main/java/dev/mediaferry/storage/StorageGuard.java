@@ -1,0 +1,123 @@
+package dev.mediaferry.storage;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.observe.Alert;
+import dev.mediaferry.observe.AlertManager;
+import dev.mediaferry.target.Space;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.transfer.TransferSupervisor;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Measures, on a timer, the target's free space (handed to the supervisor, which holds
+ * transfers back at the reserve) and the dock's disk (alerts at warn and critical percent).
+ */
+public final class StorageGuard {
+
+  public sealed interface Command {}
+
+  private enum Check implements Command { INSTANCE }
+
+  private record Checked(Space target, String targetError, Space dock, String dockError) implements Command {}
+
+  public static Behavior<Command> create(Target target, Path sourceDir, Settings.Storage settings,
+      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Check.INSTANCE, java.time.Duration.ZERO, settings.checkInterval());
+      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking).behavior();
+    }));
+  }
+
+  private final ActorContext<Command> context;
+  private final Target target;
+  private final Path sourceDir;
+  private final Settings.Storage settings;
+  private final ActorRef<TransferSupervisor.Command> supervisor;
+  private final ActorRef<AlertManager.Command> alerts;
+  private final Executor blocking;
+  private String lastTargetError;
+
+  private StorageGuard(ActorContext<Command> context, Target target, Path sourceDir, Settings.Storage settings,
+      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking) {
+    this.context = context;
+    this.target = target;
+    this.sourceDir = sourceDir;
+    this.settings = settings;
+    this.supervisor = supervisor;
+    this.alerts = alerts;
+    this.blocking = blocking;
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Check.INSTANCE, this::onCheck)
+        .onMessage(Checked.class, this::onChecked)
+        .build();
+  }
+
+  private Behavior<Command> onCheck() {
+    context.pipeToSelf(CompletableFuture.supplyAsync(this::measure, blocking),
+        (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), null, null));
+    return Behaviors.same();
+  }
+
+  /** Blocking: df on the NAS (or statvfs locally) and the dock's filesystem. */
+  private Checked measure() {
+    Space targetSpace = null;
+    String targetError = null;
+    try {
+      targetSpace = target.space("");
+    } catch (IOException e) {
+      targetError = e.getMessage();
+    }
+    Space dock = null;
+    String dockError = null;
+    try {
+      FileStore store = Files.getFileStore(sourceDir);
+      dock = new Space(store.getUsableSpace(), store.getTotalSpace());
+    } catch (IOException e) {
+      dockError = e.toString();
+    }
+    return new Checked(targetSpace, targetError, dock, dockError);
+  }
+
+  private Behavior<Command> onChecked(Checked checked) {
+    if (checked.target() != null) {
+      supervisor.tell(new TransferSupervisor.TargetSpace(checked.target()));
+      lastTargetError = null;
+    } else if (!String.valueOf(checked.targetError()).equals(lastTargetError)) {
+      lastTargetError = String.valueOf(checked.targetError());
+      context.getLog().warn("free space of {} unknown ({}); the reserve is checked again at the next check",
+          target.describe(), checked.targetError());
+    }
+    if (checked.dock() != null) {
+      dockPressure(checked.dock());
+    } else {
+      context.getLog().warn("cannot read the dock's disk space at {}: {}", sourceDir, checked.dockError());
+    }
+    return Behaviors.same();
+  }
+
+  private void dockPressure(Space dock) {
+    double used = dock.usedPercent();
+    String message = String.format("dock disk holding %s is %.0f%% full (%,d bytes free)", sourceDir, used,
+        dock.freeBytes());
+    if (used >= settings.criticalPercent()) {
+      alerts.tell(new AlertManager.Raise("dock-disk", Alert.Severity.CRITICAL, message
+          + "; new flights may not fit: check that offloading runs and deletes"));
+    } else if (used >= settings.warnPercent()) {
+      alerts.tell(new AlertManager.Raise("dock-disk", Alert.Severity.WARNING, message));
+    } else {
+      alerts.tell(new AlertManager.Clear("dock-disk", message));
+    }
+  }
+}
