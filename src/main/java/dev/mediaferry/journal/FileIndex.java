@@ -62,8 +62,7 @@ public final class FileIndex implements AutoCloseable {
           statement.execute(ddl);
         }
       }
-      connection.setAutoCommit(false);
-      connection.commit();
+      // reads run in autocommit: a read transaction left open would pin an old WAL snapshot
       return new FileIndex(connection);
     } catch (SQLException e) {
       throw new IOException("cannot open the file index in " + dbFile + ": " + e.getMessage(), e);
@@ -96,6 +95,7 @@ public final class FileIndex implements AutoCloseable {
 
   /** Applies a batch of changes and moves the offset, in one transaction. */
   public synchronized void apply(List<Change> changes, long newOffset) throws SQLException {
+    connection.setAutoCommit(false);
     try {
       Map<String, Row> rows = new HashMap<>();
       for (Change change : changes) {
@@ -115,6 +115,8 @@ public final class FileIndex implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
+    } finally {
+      connection.setAutoCommit(true);
     }
   }
 
@@ -165,8 +167,8 @@ public final class FileIndex implements AutoCloseable {
          PreparedStatement events = connection.prepareStatement("DELETE FROM event_journal WHERE persistence_id = ?");
          PreparedStatement snapshots = connection.prepareStatement("DELETE FROM snapshot WHERE persistence_id = ?");
          PreparedStatement rows = connection.prepareStatement("DELETE FROM file_index WHERE file_id = ?")) {
-      connection.commit();
-      pragma.execute("PRAGMA foreign_keys=ON"); // tag rows go with their events
+      pragma.execute("PRAGMA foreign_keys=ON"); // tag rows go with their events (set outside a transaction)
+      connection.setAutoCommit(false);
       for (String fileId : fileIds) {
         String persistenceId = FileTransfer.persistenceId(fileId).id();
         events.setString(1, persistenceId);
@@ -180,6 +182,20 @@ public final class FileIndex implements AutoCloseable {
     } catch (SQLException e) {
       connection.rollback();
       throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /** Bytes of files verified (or verified and since deleted locally) whose last event is at or after the time. */
+  public synchronized long bytesVerifiedSince(long timeMillis) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT coalesce(sum(bytes), 0) FROM file_index "
+        + "WHERE status IN ('VERIFIED', 'PENDING_DELETE', 'DELETED') AND updated_at >= ?")) {
+      select.setLong(1, timeMillis);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
@@ -200,7 +216,6 @@ public final class FileIndex implements AutoCloseable {
       statement.execute("DELETE FROM file_index");
       statement.execute("DELETE FROM projection_offset");
     }
-    connection.commit();
   }
 
   private List<Row> query(String sql, String parameter) throws SQLException {

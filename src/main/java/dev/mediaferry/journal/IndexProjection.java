@@ -42,18 +42,29 @@ public final class IndexProjection {
     return restarting.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
   }
 
-  /** Applies every event already journaled and not yet indexed; completes with how many. */
+  /**
+   * Applies every event already journaled and not yet indexed; completes with how many. The
+   * journal's tag query only returns events its sequence tracking has confirmed (it lags by
+   * a fraction of a second), so a pass that leaves the index behind is repeated a few times.
+   */
   public static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking) {
+    return catchUp(system, index, blocking, 0L, 10);
+  }
+
+  private static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking,
+      long appliedSoFar, int passesLeft) {
     try {
-      if (index.isCurrent()) {
-        // the query would wait for the journal's sequence tracking (seconds) only to find nothing
-        return CompletableFuture.completedFuture(0L);
+      if (index.isCurrent() || passesLeft == 0) {
+        return CompletableFuture.completedFuture(appliedSoFar);
       }
     } catch (SQLException e) {
       return CompletableFuture.failedFuture(e);
     }
     return batches(journal(system).currentEventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking)
-        .runWith(Sink.fold(0L, Long::sum), system);
+        .runWith(Sink.fold(0L, Long::sum), system)
+        .thenCompose(applied -> CompletableFuture.supplyAsync(() -> applied,
+                CompletableFuture.delayedExecutor(applied == 0 ? 300 : 0, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .thenCompose(n -> catchUp(system, index, blocking, appliedSoFar + n, passesLeft - 1)));
   }
 
   private static JdbcReadJournal journal(ActorSystem<?> system) {
