@@ -39,7 +39,8 @@ public final class InvariantChecker {
       FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING),
       FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED),
       FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE),
-      FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE));
+      FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE),
+      FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED));
 
   /** What is remembered of one file while its events stream by. */
   private static final class FileCheck {
@@ -79,6 +80,8 @@ public final class InvariantChecker {
       file.recheck = e;
     } else if (e.event() instanceof FileTransfer.SourceDeleted) {
       checkDelete(e, file);
+    } else if (e.event() instanceof FileTransfer.RemoteCopyPurged p) {
+      remoteOwners.remove(p.remotePath()); // retention freed the path; a new file may land there
     }
     file.state = FileTransfer.apply(file.state, e.event());
   }

@@ -40,13 +40,15 @@ public record Settings(
 
   /** minFreeBytes, or minFreePercent of the target volume when that is set (> 0). */
   public record Storage(Duration checkInterval, long minFreeBytes, double minFreePercent, int warnPercent,
-      int criticalPercent, boolean shortenDeleteDelay) {
+      int criticalPercent, boolean shortenDeleteDelay, Retention retention) {
 
     /** Bytes to keep free on a target volume of the given total size. */
     public long reserveOf(long totalBytes) {
       return minFreePercent > 0 ? (long) (totalBytes * minFreePercent / 100) : minFreeBytes;
     }
   }
+
+  public record Retention(boolean enabled, List<String> include, int keepDays, String scope) {}
 
   public record Alerts(Duration staleAfter, Duration suppressFor, double failureRateThreshold, int failureRateWindow,
       String webhookUrl, Duration webhookTimeout, int webhookRetries) {}
@@ -123,8 +125,15 @@ public record Settings(
       throw new Invalid("mediaferry.storage.local.warn-percent (" + warn + ") and critical-percent (" + critical
           + ") must satisfy 1 <= warn <= critical <= 100");
     }
+    Retention retention = new Retention(c.getBoolean("storage.retention.enabled"),
+        c.getStringList("storage.retention.include"), c.getInt("storage.retention.keep-days"),
+        c.getString("storage.retention.scope"));
+    oneOf("storage.retention.scope", retention.scope(), "journal");
+    if (retention.keepDays() < 0) {
+      throw new Invalid("mediaferry.storage.retention.keep-days = " + retention.keepDays() + " must not be negative");
+    }
     return new Storage(positive(c, "storage.check-interval"), bytes, percent, warn, critical,
-        c.getBoolean("storage.local.shorten-delete-delay"));
+        c.getBoolean("storage.local.shorten-delete-delay"), retention);
   }
 
   private static Sftp sftp(Config c) {

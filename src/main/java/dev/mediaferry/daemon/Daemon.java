@@ -106,7 +106,7 @@ public final class Daemon {
     ActorRef<TransferSupervisor.Command> supervisor =
         context.spawn(TransferSupervisor.create(setup, settings, index, alerts), "transfers");
     context.spawn(StorageGuard.create(target, settings.source().dir(), settings.storage(), supervisor, alerts,
-        blocking), "storage-guard");
+        blocking, index), "storage-guard");
     UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
     CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-file-index", () -> {

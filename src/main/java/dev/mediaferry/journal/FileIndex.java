@@ -187,6 +187,21 @@ public final class FileIndex implements AutoCloseable {
     }
   }
 
+  /** Files whose local copy is deleted and whose target copy is still there, oldest first (retention). */
+  public synchronized List<Row> deletedOldestFirst(int limit) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT * FROM file_index WHERE status = 'DELETED' "
+        + "AND remote_path IS NOT NULL ORDER BY updated_at LIMIT ?")) {
+      select.setInt(1, limit);
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs));
+        }
+      }
+      return rows;
+    }
+  }
+
   /** Bytes of files verified (or verified and since deleted locally) whose last event is at or after the time. */
   public synchronized long bytesVerifiedSince(long timeMillis) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT coalesce(sum(bytes), 0) FROM file_index "

@@ -10,7 +10,15 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.transfer.FileInfo;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,11 +37,14 @@ public final class StorageGuard {
 
   private record Checked(Space target, String targetError, Space dock, String dockError) implements Command {}
 
+  private record Planned(List<RetentionPlan.Candidate> chosen, long shortfall, String error) implements Command {}
+
   public static Behavior<Command> create(Target target, Path sourceDir, Settings.Storage settings,
-      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking) {
+      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
+      FileIndex index) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Check.INSTANCE, java.time.Duration.ZERO, settings.checkInterval());
-      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking).behavior();
+      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking, index).behavior();
     }));
   }
 
@@ -44,10 +55,15 @@ public final class StorageGuard {
   private final ActorRef<TransferSupervisor.Command> supervisor;
   private final ActorRef<AlertManager.Command> alerts;
   private final Executor blocking;
+  private final FileIndex index;
+  /** Files whose purge was asked for and not yet seen done: not chosen twice. */
+  private final Set<String> purging = new HashSet<>();
   private String lastTargetError;
 
   private StorageGuard(ActorContext<Command> context, Target target, Path sourceDir, Settings.Storage settings,
-      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking) {
+      ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
+      FileIndex index) {
+    this.index = index;
     this.context = context;
     this.target = target;
     this.sourceDir = sourceDir;
@@ -61,6 +77,7 @@ public final class StorageGuard {
     return Behaviors.receive(Command.class)
         .onMessageEquals(Check.INSTANCE, this::onCheck)
         .onMessage(Checked.class, this::onChecked)
+        .onMessage(Planned.class, this::onPlanned)
         .build();
   }
 
@@ -94,6 +111,18 @@ public final class StorageGuard {
     if (checked.target() != null) {
       supervisor.tell(new TransferSupervisor.TargetSpace(checked.target()));
       lastTargetError = null;
+      long shortfall = Retention.shortfall(checked.target(), settings);
+      if (settings.retention().enabled() && shortfall > 0) {
+        Instant now = Instant.now();
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+          try {
+            return Retention.plan(index, settings, shortfall, now);
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        }, blocking), (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
+            error == null ? null : String.valueOf(error.getCause())));
+      }
     } else if (!String.valueOf(checked.targetError()).equals(lastTargetError)) {
       lastTargetError = String.valueOf(checked.targetError());
       context.getLog().warn("free space of {} unknown ({}); the reserve is checked again at the next check",
@@ -103,6 +132,33 @@ public final class StorageGuard {
       dockPressure(checked.dock());
     } else {
       context.getLog().warn("cannot read the dock's disk space at {}: {}", sourceDir, checked.dockError());
+    }
+    return Behaviors.same();
+  }
+
+  /** Asks each chosen file to remove its target copy (the file journals it). */
+  private Behavior<Command> onPlanned(Planned planned) {
+    if (planned.error() != null) {
+      context.getLog().error("retention could not read the file index: {}", planned.error());
+      return Behaviors.same();
+    }
+    Set<String> chosenIds = new HashSet<>();
+    planned.chosen().forEach(c -> chosenIds.add(c.fileId()));
+    purging.retainAll(chosenIds); // the others are done (or no longer chosen)
+    long bytes = 0;
+    for (RetentionPlan.Candidate c : planned.chosen()) {
+      bytes += c.bytes();
+      if (purging.add(c.fileId())) {
+        supervisor.tell(new TransferSupervisor.PurgeRemote(FileInfo.of(c.relativePath(), 0, 0).withId(c.fileId()),
+            String.format("target %,d bytes below its reserve; delivered %s", planned.shortfall(), c.deliveredAt())));
+      }
+    }
+    if (!planned.chosen().isEmpty()) {
+      context.getLog().warn("retention: removing {} delivered files ({} bytes) from {} to restore the reserve",
+          planned.chosen().size(), bytes, target.describe());
+    } else {
+      context.getLog().warn("retention: the target is {} bytes below its reserve and no delivered file is old "
+          + "enough (keep-days {}) or matches the include globs", planned.shortfall(), settings.retention().keepDays());
     }
     return Behaviors.same();
   }

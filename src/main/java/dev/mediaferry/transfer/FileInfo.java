@@ -15,6 +15,11 @@ public record FileInfo(String fileId, String relativePath, long size, long mtime
     return new FileInfo(idOf(relativePath, size, mtimeMillis), relativePath, size, mtimeMillis);
   }
 
+  /** The same file under a known id (when only the id and path are at hand, as for retention). */
+  public FileInfo withId(String id) {
+    return new FileInfo(id, relativePath, size, mtimeMillis);
+  }
+
   static String idOf(String relativePath, long size, long mtimeMillis) {
     MessageDigest digest = Sha256.digest();
     digest.update((relativePath + '\0' + size + '\0' + mtimeMillis).getBytes(StandardCharsets.UTF_8));

@@ -37,11 +37,13 @@ public record FileState(
     /** Given up: a permanent error or too many attempts. Needs an operator. */
     QUARANTINED,
     /** The local file changed or vanished; a changed file continues under a new id. */
-    SUPERSEDED;
+    SUPERSEDED,
+    /** Deleted locally long ago, and now its target copy too, by retention (storage.retention). */
+    PURGED;
 
     /** States in which nothing more happens without an operator or a new file. */
     public boolean isFinal() {
-      return this == DELETED || this == QUARANTINED || this == SUPERSEDED;
+      return this == DELETED || this == QUARANTINED || this == SUPERSEDED || this == PURGED;
     }
   }
 

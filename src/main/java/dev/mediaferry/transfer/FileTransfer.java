@@ -51,6 +51,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   public record GetState(ActorRef<FileState> replyTo) implements Command {}
 
+  /** Retention: remove the target copy of a file whose local copy was deleted long ago. */
+  public record PurgeRemote(String reason) implements Command {}
+
+  private record Purged(String reason) implements Command {}
+
+  private record PurgeFailed(TargetException error) implements Command {}
+
   private record CopySucceeded(SafeCopy.Result result) implements Command {}
 
   private record CopyFailed(TargetException error) implements Command {}
@@ -86,6 +93,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       implements Event {}
 
   public record SourceDeleted(String mode, String trashPath) implements Event {}
+
+  public record RemoteCopyPurged(String remotePath, long bytes, String reason) implements Event {}
 
   // --- behaviour ---
 
@@ -147,6 +156,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
         .onCommand(RecheckFailed.class, this::onRecheckFailed)
         .onCommand(Trashed.class, this::onTrashed)
         .onCommand(TrashFailed.class, this::onTrashFailed)
+        .onCommand(PurgeRemote.class, this::onPurgeRemote)
+        .onCommand(Purged.class, this::onPurged)
+        .onCommand(PurgeFailed.class, this::onPurgeFailed)
         .build();
   }
 
@@ -169,7 +181,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
           ? Effect().persist(new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
               .thenRun(s -> report(s, 0, null)).thenStop()
           : rest(state);
-      case PENDING_DELETE, DELETED, QUARANTINED, SUPERSEDED -> rest(state);
+      case PENDING_DELETE, DELETED, QUARANTINED, SUPERSEDED, PURGED -> rest(state);
     };
   }
 
@@ -309,6 +321,37 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     return Effect().stop();
   }
 
+  // --- retention ---
+
+  private Effect<Event, FileState> onPurgeRemote(FileState state, PurgeRemote purge) {
+    if (busy || state.status() != Status.DELETED || state.remotePath() == null) {
+      return rest(state); // only copies whose local file is gone are ever purged
+    }
+    busy = true;
+    String remotePath = state.remotePath();
+    context.pipeToSelf(blocking(() -> {
+      setup.target().delete(remotePath);
+      return purge.reason();
+    }), (reason, error) -> reason != null ? new Purged(reason) : new PurgeFailed(classified(error)));
+    return Effect().none();
+  }
+
+  private Effect<Event, FileState> onPurged(FileState state, Purged purged) {
+    busy = false;
+    return Effect().persist(new RemoteCopyPurged(state.remotePath(), state.bytes(), purged.reason())).thenRun(s -> {
+      context.getLog().info("[{}] target copy {} removed by retention: {}", file.relativePath(), s.remotePath(),
+          purged.reason());
+      report(s, 0, null);
+    }).thenStop();
+  }
+
+  private Effect<Event, FileState> onPurgeFailed(FileState state, PurgeFailed failed) {
+    busy = false;
+    context.getLog().warn("[{}] retention could not remove {}: {}", file.relativePath(), state.remotePath(),
+        failed.error().getMessage());
+    return rest(state);
+  }
+
   // --- helpers ---
 
   private Effect<Event, FileState> rest(FileState state) {
@@ -373,6 +416,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       return applyRecheck(state, e);
     } else if (event instanceof SourceDeleted e) {
       return state.deleted(e.trashPath());
+    } else if (event instanceof RemoteCopyPurged) {
+      return state.with(Status.PURGED);
     }
     throw new IllegalArgumentException("unknown event " + event);
   }

@@ -49,6 +49,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** For `run --once`: no more files will come; report the summary when all work is done. */
   public record ScanFinished(ActorRef<RunSummary> replyTo) implements Command {}
 
+  /** Retention chose this delivered file: remove its target copy (journaled by the file). */
+  public record PurgeRemote(FileInfo file, String reason) implements Command {}
+
   /** A fresh measurement of the target's space, from the StorageGuard. */
   public record TargetSpace(Space space) implements Command {}
 
@@ -154,6 +157,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
         .onMessage(TargetSpace.class, this::onTargetSpace)
+        .onMessage(PurgeRemote.class, purge -> {
+          child(purge.file()).tell(new FileTransfer.PurgeRemote(purge.reason()));
+          return this;
+        })
         .onMessageEquals(HealthTick.INSTANCE, this::onHealthTick)
         .onMessage(PendingDeletes.class, this::onPendingDeletes)
         .onMessage(Rested.class, rested -> onReport(rested.report()))

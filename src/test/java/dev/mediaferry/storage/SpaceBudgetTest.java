@@ -13,7 +13,7 @@ class SpaceBudgetTest {
   static final long MB = 1 << 20;
 
   private static Settings.Storage reserve(long bytes, double percent) {
-    return new Settings.Storage(Duration.ofMinutes(1), bytes, percent, 80, 90, false);
+    return new Settings.Storage(Duration.ofMinutes(1), bytes, percent, 80, 90, false, null);
   }
 
   @Test

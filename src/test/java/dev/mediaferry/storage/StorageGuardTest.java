@@ -37,9 +37,10 @@ class StorageGuardTest {
     TestProbe<TransferSupervisor.Command> supervisor = testKit.createTestProbe();
     TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
     // warn at 0 %: any real disk is "full enough" to raise the warning; critical at 100 % never
-    Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 0, 100, false);
+    Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 0, 100, false,
+        new Settings.Retention(false, java.util.List.of("**"), 30, "journal"));
 
-    testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run));
+    testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, null));
 
     assertEquals(new Space(500, 1000),
         supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class).space());

@@ -345,4 +345,25 @@ class FileTransferTest {
     Report again = transfer(file);
     assertEquals(Status.PENDING_DELETE, again.status(), "recovered from the snapshot and later events");
   }
+
+  @Test
+  void retentionPurgesTheTargetCopyOnlyAfterTheLocalCopyIsDeleted() throws Exception {
+    FileInfo file = source("old.mp4", 10_000);
+    transfer(file);
+    FileTransfer.Verified verified = (FileTransfer.Verified) events(file).get(2);
+
+    spawn(file, true).tell(new FileTransfer.PurgeRemote("test"));
+    assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    assertTrue(Files.exists(nas(verified.remotePath())), "never while the local copy exists");
+
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    spawn(file, true).tell(new FileTransfer.PurgeRemote("below reserve"));
+
+    assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    assertFalse(Files.exists(nas(verified.remotePath())));
+    FileTransfer.RemoteCopyPurged purged = (FileTransfer.RemoteCopyPurged) events(file).get(6);
+    assertEquals(verified.remotePath(), purged.remotePath());
+    assertEquals("below reserve", purged.reason());
+  }
 }
