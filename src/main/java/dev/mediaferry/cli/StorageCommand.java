@@ -10,7 +10,16 @@ import dev.mediaferry.target.TargetException;
 import dev.mediaferry.target.Targets;
 import dev.mediaferry.transfer.FileInfo;
 import dev.mediaferry.transfer.FileState.Status;
+import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.journal.IndexProjection;
+import dev.mediaferry.storage.Retention;
+import dev.mediaferry.storage.RetentionPlan;
 import java.nio.file.FileStore;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +31,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "storage", mixinStandardHelpOptions = true,
+@Command(name = "storage", mixinStandardHelpOptions = true, subcommands = StorageCommand.Cleanup.class,
     description = "Target and dock free space, the reserve, the bytes waiting to be offloaded, and an estimate of "
         + "the days until the target is full at the last 30 days' ingest rate. Does not need the daemon.")
 final class StorageCommand implements Callable<Integer> {
@@ -77,6 +86,53 @@ final class StorageCommand implements Callable<Integer> {
   private static String describe(Space space) {
     return String.format("%s free of %s (%.0f%% used)", bytes(space.freeBytes()), bytes(space.totalBytes()),
         space.usedPercent());
+  }
+
+  @Command(name = "cleanup", mixinStandardHelpOptions = true,
+      description = {"What retention (mediaferry.storage.retention) would remove from the target now to restore "
+          + "the reserve, and how much that frees. Removal itself runs inside the daemon when retention is enabled, "
+          + "so that each one is journaled by its file."})
+  static final class Cleanup implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @picocli.CommandLine.Option(names = "--dry-run", required = true,
+        description = "Print the plan; nothing is removed.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      Settings settings = config.load();
+      Space target = targetSpace(settings);
+      if (target == null) {
+        return ExitCode.FILES_FAILED;
+      }
+      long shortfall = Retention.shortfall(target, settings.storage());
+      System.out.printf("target %s: %s; reserve %s; %s below it%n", settings.target().url(), describe(target),
+          bytes(settings.storage().reserveOf(target.totalBytes())), bytes(shortfall));
+      if (!settings.storage().retention().enabled()) {
+        System.out.println("retention is off (mediaferry.storage.retention.enabled = false): the daemon removes nothing");
+      }
+      Path journal = DbCommand.journal(settings);
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-storage", Daemon.pekkoConfig(settings));
+      ExecutorService blocking = Executors.newSingleThreadExecutor();
+      try (FileIndex index = FileIndex.open(journal)) {
+        IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
+        List<RetentionPlan.Candidate> chosen = Retention.plan(index, settings.storage(), shortfall, Instant.now());
+        long freed = 0;
+        for (RetentionPlan.Candidate c : chosen) {
+          freed += c.bytes();
+          System.out.printf("would remove  %-50s %,14d bytes  delivered %s%n", c.remotePath(), c.bytes(),
+              c.deliveredAt());
+        }
+        System.out.printf("%d files, %s would be freed (%s needed)%n", chosen.size(), bytes(freed), bytes(shortfall));
+      } finally {
+        blocking.shutdown();
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
+      }
+      return ExitCode.OK;
+    }
   }
 
   static String bytes(long n) {

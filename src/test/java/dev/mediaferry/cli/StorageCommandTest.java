@@ -39,4 +39,27 @@ class StorageCommandTest {
     assertTrue(storage.stdout().contains("ingest:   2.9 MiB verified in the last 30 days"), storage.stdout());
     assertTrue(storage.stdout().contains("estimate: the target reaches its reserve in about"), storage.stdout());
   }
+
+  @Test
+  void cleanupDryRunListsTheOldestDeliveredFilesOutsideKeepDaysAndRemovesNothing() throws Exception {
+    Settings settings = TestSettings.under(root.resolve("home"), Map.of());
+    dev.mediaferry.testing.SyntheticJournal.write(settings, 100); // delivered evenly over the past year
+    String config = Cli.configFile(root, "mediaferry.home = \"" + root.resolve("home") + "\"\n"
+        + "mediaferry.storage.min-free = \"99%\"\n"
+        + "mediaferry.storage.retention { enabled = true, keep-days = 183 }\n");
+    long eventsBefore = dev.mediaferry.testing.JournalContents.read(settings).values().stream()
+        .mapToLong(java.util.List::size).sum();
+
+    Cli.Result plan = Cli.run(root, "storage", "cleanup", "--dry-run", "--config", config);
+    Cli.Result refused = Cli.run(root, "storage", "cleanup", "--config", config);
+
+    assertEquals(0, plan.exitCode(), plan.stderr());
+    long lines = plan.stdout().lines().filter(l -> l.startsWith("would remove")).count();
+    assertTrue(lines >= 48 && lines <= 51, "the half older than keep-days: " + lines + "\n" + plan.stdout());
+    assertTrue(plan.stdout().lines().filter(l -> l.startsWith("would remove")).findFirst().orElseThrow()
+        .contains("DJI_0.MP4"), "oldest first");
+    assertEquals(2, refused.exitCode(), "without --dry-run it refuses (removal runs in the daemon)");
+    assertEquals(eventsBefore, dev.mediaferry.testing.JournalContents.read(settings).values().stream()
+        .mapToLong(java.util.List::size).sum(), "the dry run journals nothing");
+  }
 }
