@@ -54,4 +54,54 @@ class StorageGuardTest {
     assertEquals(new Space(100, 1000),
         supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class).space());
   }
+
+  @Test
+  void belowTheReserveRetentionAsksForTheOldestDeliveredFilesOnce() throws Exception {
+    java.nio.file.Path db = dir.resolve("journal.db");
+    dev.mediaferry.journal.JournalDatabase.ensureSchema(db);
+    long day = Duration.ofDays(1).toMillis();
+    long now = System.currentTimeMillis();
+    try (dev.mediaferry.journal.FileIndex index = dev.mediaferry.journal.FileIndex.open(db)) {
+      java.util.List<dev.mediaferry.journal.FileIndex.Change> changes = new java.util.ArrayList<>();
+      int[] ages = {100, 60, 10}; // days since delivery; keep-days is 30
+      for (int i = 0; i < ages.length; i++) {
+        changes.addAll(delivered("f" + i, "clip-" + i + ".mp4", now - ages[i] * day));
+      }
+      index.apply(changes, changes.size());
+      FaultyTarget target = new FaultyTarget(new LocalTarget(dir));
+      target.fakeSpace = new Space(100, 1000); // reserve 300: 200 short
+      TestProbe<TransferSupervisor.Command> supervisor = testKit.createTestProbe();
+      TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
+      Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 300, 0, 99, 100, false,
+          new Settings.Retention(true, java.util.List.of("**"), 30, "journal"));
+
+      testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, index));
+
+      supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class);
+      TransferSupervisor.PurgeRemote first = supervisor.expectMessageClass(TransferSupervisor.PurgeRemote.class);
+      TransferSupervisor.PurgeRemote second = supervisor.expectMessageClass(TransferSupervisor.PurgeRemote.class);
+      assertEquals(java.util.List.of("f0", "f1"), java.util.List.of(first.file().fileId(), second.file().fileId()));
+      time.timePasses(Duration.ofSeconds(60)); // still short: the same files are not asked for twice
+      supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class);
+      supervisor.expectNoMessage(Duration.ofMillis(200));
+    }
+  }
+
+  /** The six events of a file delivered (verified 100 bytes, deleted locally) at the given time. */
+  private static java.util.List<dev.mediaferry.journal.FileIndex.Change> delivered(String id, String path, long at) {
+    String sha = "0".repeat(64);
+    java.util.List<dev.mediaferry.transfer.FileTransfer.Event> events = java.util.List.of(
+        new dev.mediaferry.transfer.FileTransfer.Discovered(path, 100, 1, "/src"),
+        new dev.mediaferry.transfer.FileTransfer.TransferStarted(1, "file:", "d/" + path, "t"),
+        new dev.mediaferry.transfer.FileTransfer.Verified("d/" + path, sha, 100, 100, 1),
+        new dev.mediaferry.transfer.FileTransfer.DeleteScheduled(at),
+        new dev.mediaferry.transfer.FileTransfer.DeleteRechecked(true, dev.mediaferry.deletion.DeleteRecheck.Outcome.OK,
+            sha, "ok"),
+        new dev.mediaferry.transfer.FileTransfer.SourceDeleted("trash", "/t/" + path));
+    java.util.List<dev.mediaferry.journal.FileIndex.Change> changes = new java.util.ArrayList<>();
+    for (int seq = 0; seq < events.size(); seq++) {
+      changes.add(new dev.mediaferry.journal.FileIndex.Change(id, seq + 1, at, events.get(seq)));
+    }
+    return changes;
+  }
 }
