@@ -38,6 +38,7 @@ public final class InvariantChecker {
       FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING),
       FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING),
       FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED),
+      FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE),
       FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE),
       FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE),
       FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED));
@@ -48,6 +49,7 @@ public final class InvariantChecker {
     long nextSeq = 1;
     AuditEvent verified;
     AuditEvent recheck;
+    AuditEvent advanced;
   }
 
   private record Owner(String sha256, String fileId, AuditEvent verified) {}
@@ -75,7 +77,10 @@ public final class InvariantChecker {
     if (e.event() instanceof FileTransfer.Verified v) {
       file.verified = e;
       file.recheck = null;
+      file.advanced = null;
       checkOverwrite(e, file, v);
+    } else if (e.event() instanceof FileTransfer.DeleteAdvanced) {
+      file.advanced = e; // journaled with its reason: the delay is knowingly cut short
     } else if (e.event() instanceof FileTransfer.DeleteRechecked) {
       file.recheck = e;
     } else if (e.event() instanceof FileTransfer.SourceDeleted) {
@@ -110,7 +115,7 @@ public final class InvariantChecker {
           + r.remoteSha256(), List.of(file.verified, file.recheck, e));
     }
     Duration waited = Duration.between(file.verified.time(), e.time());
-    if (waited.compareTo(deleteDelay) < 0) {
+    if (waited.compareTo(deleteDelay) < 0 && file.advanced == null) {
       flag(e, file, "2: delete before delay", "deleted " + waited.toSeconds() + " s after verification; "
           + "mediaferry.delete.delay is " + deleteDelay.toSeconds() + " s", List.of(file.verified, e));
     }

@@ -26,8 +26,11 @@ public final class DeleteScheduler {
   /** Schedule (or reschedule) the delete of a file at dueAt. */
   public record Schedule(FileInfo file, long dueAtMillis) implements Command {}
 
-  /** Sent to the owner when a file's delete is due. */
-  public record DeleteDue(FileInfo file) {}
+  /** Bring every scheduled delete forward (the dock's disk is critically full). */
+  public record AllDueNow(String reason) implements Command {}
+
+  /** Sent to the owner when a file's delete is due; earlyReason is set when it was brought forward. */
+  public record DeleteDue(FileInfo file, String earlyReason) {}
 
   private record Due(FileInfo file) implements Command {}
 
@@ -50,6 +53,8 @@ public final class DeleteScheduler {
   private final Duration retention;
   private final Executor blocking;
   private final Clock clock;
+  /** Files with a delete timer, so they can be brought forward. */
+  private final java.util.Map<String, FileInfo> scheduled = new java.util.HashMap<>();
 
   private DeleteScheduler(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<DeleteDue> owner,
       Trash trash, Duration retention, Executor blocking, Clock clock) {
@@ -66,9 +71,11 @@ public final class DeleteScheduler {
     return Behaviors.receive(Command.class)
         .onMessage(Schedule.class, this::onSchedule)
         .onMessage(Due.class, due -> {
-          owner.tell(new DeleteDue(due.file()));
+          scheduled.remove(due.file().fileId());
+          owner.tell(new DeleteDue(due.file(), null));
           return Behaviors.same();
         })
+        .onMessage(AllDueNow.class, this::onAllDueNow)
         .onMessageEquals(PurgeTick.INSTANCE, this::onPurgeTick)
         .onMessage(Purged.class, this::onPurged)
         .build();
@@ -78,6 +85,19 @@ public final class DeleteScheduler {
     long delay = Math.max(0, schedule.dueAtMillis() - clock.millis());
     // keyed by file, so a reschedule replaces the earlier timer
     timers.startSingleTimer(schedule.file().fileId(), new Due(schedule.file()), Duration.ofMillis(delay));
+    scheduled.put(schedule.file().fileId(), schedule.file());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onAllDueNow(AllDueNow now) {
+    if (!scheduled.isEmpty()) {
+      context.getLog().warn("{} deletes brought forward: {}", scheduled.size(), now.reason());
+    }
+    scheduled.values().forEach(file -> {
+      timers.cancel(file.fileId());
+      owner.tell(new DeleteDue(file, now.reason()));
+    });
+    scheduled.clear();
     return Behaviors.same();
   }
 

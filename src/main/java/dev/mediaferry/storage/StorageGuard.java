@@ -168,6 +168,9 @@ public final class StorageGuard {
     String message = String.format("dock disk holding %s is %.0f%% full (%,d bytes free)", sourceDir, used,
         dock.freeBytes());
     if (used >= settings.criticalPercent()) {
+      if (settings.shortenDeleteDelay()) {
+        supervisor.tell(new TransferSupervisor.DockCritical(message + " (storage.local.shorten-delete-delay)"));
+      }
       alerts.tell(new AlertManager.Raise("dock-disk", Alert.Severity.CRITICAL, message
           + "; new flights may not fit: check that offloading runs and deletes"));
     } else if (used >= settings.warnPercent()) {

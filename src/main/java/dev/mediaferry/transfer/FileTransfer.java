@@ -49,6 +49,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   /** The delete delay is over: recheck both copies and move the local one to the trash. */
   public enum ExecuteDelete implements Command { INSTANCE }
 
+  /** The dock's disk is critically full: delete now, before the delay is over (still rechecked first). */
+  public record ExecuteEarlyDelete(String reason) implements Command {}
+
   public record GetState(ActorRef<FileState> replyTo) implements Command {}
 
   /** Retention: remove the target copy of a file whose local copy was deleted long ago. */
@@ -88,6 +91,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       implements Event {}
 
   public record DeleteScheduled(long dueAtMillis) implements Event {}
+
+  /** The delete was brought forward from its scheduled time, for the reason given. */
+  public record DeleteAdvanced(long scheduledDueAtMillis, long dueAtMillis, String reason) implements Event {}
 
   public record DeleteRechecked(boolean ok, DeleteRecheck.Outcome outcome, String remoteSha256, String message)
       implements Event {}
@@ -149,6 +155,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
         .forAnyState()
         .onCommand(Transfer.class, this::onTransfer)
         .onCommand(ExecuteDelete.class, this::onExecuteDelete)
+        .onCommand(ExecuteEarlyDelete.class, this::onExecuteEarlyDelete)
         .onCommand(GetState.class, (state, get) -> Effect().reply(get.replyTo(), state))
         .onCommand(CopySucceeded.class, this::onCopySucceeded)
         .onCommand(CopyFailed.class, this::onCopyFailed)
@@ -270,6 +277,15 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     context.pipeToSelf(blocking(() -> DeleteRecheck.run(setup.target(), expected)),
         (result, error) -> result != null ? new RecheckFinished(result) : new RecheckFailed(classified(error)));
     return Effect().none();
+  }
+
+  private Effect<Event, FileState> onExecuteEarlyDelete(FileState state, ExecuteEarlyDelete early) {
+    if (busy || state.status() != Status.PENDING_DELETE || state.deleteDueAtMillis() <= setup.now()) {
+      return onExecuteDelete(state, ExecuteDelete.INSTANCE);
+    }
+    context.getLog().warn("[{}] delete brought forward: {}", file.relativePath(), early.reason());
+    return Effect().persist(new DeleteAdvanced(state.deleteDueAtMillis(), setup.now(), early.reason()))
+        .thenRun(s -> context.getSelf().tell(ExecuteDelete.INSTANCE));
   }
 
   private Effect<Event, FileState> onRecheckFinished(FileState state, RecheckFinished finished) {
@@ -411,6 +427,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     } else if (event instanceof Verified e) {
       return state.verified(e.remotePath(), e.sha256(), e.bytes());
     } else if (event instanceof DeleteScheduled e) {
+      return state.deleteScheduled(e.dueAtMillis());
+    } else if (event instanceof DeleteAdvanced e) {
       return state.deleteScheduled(e.dueAtMillis());
     } else if (event instanceof DeleteRechecked e) {
       return applyRecheck(state, e);

@@ -64,7 +64,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private record Wake(FileInfo file) implements Command {}
 
-  private record DeleteIsDue(FileInfo file) implements Command {}
+  private record DeleteIsDue(FileInfo file, String earlyReason) implements Command {}
+
+  /** From the StorageGuard: the dock's disk is critically full and deletes may come early. */
+  public record DockCritical(String reason) implements Command {}
 
   private enum HealthTick implements Command { INSTANCE }
 
@@ -102,7 +105,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final Set<String> waiting = new HashSet<>();
   /** Deletes already due, on their way through the scheduler. */
   private final Set<String> deletesDue = new HashSet<>();
-  private final ArrayDeque<FileInfo> deleteQueue = new ArrayDeque<>();
+  private final ArrayDeque<DeleteIsDue> deleteQueue = new ArrayDeque<>();
   private final Set<String> deletesInProgress = new HashSet<>();
   private final Map<String, ActorRef<FileTransfer.Command>> children = new HashMap<>();
   private long incarnation;
@@ -128,7 +131,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     this.maxConcurrent = maxConcurrent;
     this.reports = context.messageAdapter(FileTransfer.Report.class, Rested::new);
     ActorRef<DeleteScheduler.DeleteDue> dueAdapter =
-        context.messageAdapter(DeleteScheduler.DeleteDue.class, due -> new DeleteIsDue(due.file()));
+        context.messageAdapter(DeleteScheduler.DeleteDue.class, due -> new DeleteIsDue(due.file(), due.earlyReason()));
     this.deleteScheduler = context.spawn(DeleteScheduler.create(dueAdapter,
         new Trash(setup.trashDir(), ZoneId.systemDefault()), trashRetention, Duration.ofHours(1), setup.blocking(),
         setup.clock()), "delete-scheduler");
@@ -157,6 +160,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
         .onMessage(TargetSpace.class, this::onTargetSpace)
+        .onMessage(DockCritical.class, critical -> {
+          deleteScheduler.tell(new DeleteScheduler.AllDueNow(critical.reason()));
+          return this;
+        })
         .onMessage(PurgeRemote.class, purge -> {
           child(purge.file()).tell(new FileTransfer.PurgeRemote(purge.reason()));
           return this;
@@ -247,9 +254,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       child(file).tell(new FileTransfer.Transfer(file));
     }
     while (!draining && deletesInProgress.size() < maxConcurrent && !deleteQueue.isEmpty()) {
-      FileInfo file = deleteQueue.poll();
-      deletesInProgress.add(file.fileId());
-      child(file).tell(FileTransfer.ExecuteDelete.INSTANCE);
+      DeleteIsDue due = deleteQueue.poll();
+      deletesInProgress.add(due.file().fileId());
+      child(due.file()).tell(due.earlyReason() == null ? FileTransfer.ExecuteDelete.INSTANCE
+          : new FileTransfer.ExecuteEarlyDelete(due.earlyReason()));
     }
     return checkIdle();
   }
@@ -351,7 +359,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private Behavior<Command> onDeleteDue(DeleteIsDue due) {
     deletesDue.remove(due.file().fileId());
-    deleteQueue.add(due.file());
+    deleteQueue.add(due);
     return pull();
   }
 

@@ -48,4 +48,22 @@ class DeleteSchedulerTest {
     time.timePasses(Duration.ofMinutes(1));
     assertEquals(b, owner.receiveMessage().file());
   }
+
+  @Test
+  void allDueNowBringsEveryScheduledDeleteForwardWithTheReason() {
+    TestProbe<DeleteScheduler.DeleteDue> owner = testKit.createTestProbe();
+    var scheduler = testKit.spawn(DeleteScheduler.create(owner.ref(), new Trash(trash, ZoneOffset.UTC),
+        Duration.ofDays(7), Duration.ofHours(1), Runnable::run, clock));
+    scheduler.tell(new DeleteScheduler.Schedule(FileInfo.of("x.mp4", 1, 1), clock.millis() + 3_600_000));
+    scheduler.tell(new DeleteScheduler.Schedule(FileInfo.of("y.mp4", 1, 1), clock.millis() + 7_200_000));
+
+    scheduler.tell(new DeleteScheduler.AllDueNow("dock disk full"));
+
+    DeleteScheduler.DeleteDue first = owner.receiveMessage();
+    DeleteScheduler.DeleteDue second = owner.receiveMessage();
+    assertEquals("dock disk full", first.earlyReason());
+    assertEquals(java.util.Set.of("x.mp4", "y.mp4"),
+        java.util.Set.of(first.file().relativePath(), second.file().relativePath()));
+    time.expectNoMessageFor(Duration.ofHours(3), owner); // their timers are gone
+  }
 }

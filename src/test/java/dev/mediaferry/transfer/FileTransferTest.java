@@ -78,9 +78,13 @@ class FileTransferTest {
   }
 
   private TransferSetup setup(boolean afterSync) {
+    return setup(afterSync, Duration.ZERO);
+  }
+
+  private TransferSetup setup(boolean afterSync, Duration deleteDelay) {
     return new TransferSetup(settings.source().dir(), target,
         new RemoteLayout(settings.target().layout(), ZoneId.of("UTC")), new RetryPolicy(Duration.ofSeconds(5),
-            Duration.ofMinutes(5), 3), afterSync, Duration.ZERO, settings.delete().trashDir(), blocking,
+            Duration.ofMinutes(5), 3), afterSync, deleteDelay, settings.delete().trashDir(), blocking,
         new ShutdownSignal(), clock);
   }
 
@@ -365,5 +369,30 @@ class FileTransferTest {
     FileTransfer.RemoteCopyPurged purged = (FileTransfer.RemoteCopyPurged) events(file).get(6);
     assertEquals(verified.remotePath(), purged.remotePath());
     assertEquals("below reserve", purged.reason());
+  }
+
+  @Test
+  void criticalDockPressureBringsTheDeleteForwardJournaledWithItsReason() throws Exception {
+    FileInfo file = source("early.mp4", 10_000);
+    TransferSetup hourDelay = setup(true, Duration.ofMinutes(60));
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(new FileTransfer.Transfer(file));
+    assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status(), "not due yet");
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref()))
+        .tell(new FileTransfer.ExecuteEarlyDelete("dock disk 95% full"));
+
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    List<Object> events = events(file);
+    FileTransfer.DeleteAdvanced advanced = (FileTransfer.DeleteAdvanced) events.get(4);
+    assertEquals("dock disk 95% full", advanced.reason());
+    assertTrue(((FileTransfer.DeleteRechecked) events.get(5)).ok(), "still rechecked first");
+    dev.mediaferry.audit.InvariantChecker audit = new dev.mediaferry.audit.InvariantChecker(Duration.ofMinutes(60));
+    for (int i = 0; i < events.size(); i++) {
+      audit.accept(new dev.mediaferry.audit.AuditEvent(i, file.fileId(), i + 1, Instant.now(),
+          (FileTransfer.Event) events.get(i)));
+    }
+    assertEquals(List.of(), audit.violations(), "an advanced delete is not a violation of the delay");
   }
 }
