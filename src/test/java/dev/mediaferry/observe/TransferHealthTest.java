@@ -24,9 +24,9 @@ class TransferHealthTest {
     AlertManager.Command raised = health.attempt(true).orElseThrow(); // 3 of the last 4
     assertEquals("failure-rate", assertInstanceOf(AlertManager.Raise.class, raised).key());
     assertEquals(Optional.empty(), health.attempt(true), "raised once while it lasts");
-    health.attempt(false);
     AlertManager.Command cleared = health.attempt(false).orElseThrow(); // 2 of the last 4: not above 0.5
     assertInstanceOf(AlertManager.Clear.class, cleared);
+    assertEquals(Optional.empty(), health.attempt(false), "resolved once");
   }
 
   @Test
