@@ -69,7 +69,7 @@ public final class AuditOutput {
   }
 
   /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
-  static String csv(String value) {
+  public static String csv(String value) {
     if (value == null) {
       return "";
     }

@@ -218,16 +218,11 @@ final class AuditCommand implements Callable<Integer> {
               .put("remote_path", s.remotePath()).put("sha256", s.sha256()).put("last_error", s.lastError());
           System.out.println(line);
         }
-        case csv -> System.out.println(String.join(",", entry.getKey(), csv(path), s.status().name(),
-            AuditOutput.time(last), csv(s.remotePath()), csv(s.sha256()), csv(s.lastError())));
+        case csv -> System.out.println(String.join(",", entry.getKey(), AuditOutput.csv(path), s.status().name(),
+            AuditOutput.time(last), AuditOutput.csv(s.remotePath()), AuditOutput.csv(s.sha256()), AuditOutput.csv(s.lastError())));
       }
     }
     return ExitCode.OK;
-  }
-
-  private static String csv(String value) {
-    return value == null ? "" : value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 
   private Integer rebuild(ActorSystem<Void> system, Settings settings) throws Exception {

@@ -1,12 +1,11 @@
 package dev.mediaferry.deletion;
 
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.transfer.FileInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -103,14 +102,10 @@ public final class DeleteScheduler {
 
   private Behavior<Command> onPurgeTick() {
     Instant now = clock.instant();
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      try {
-        return trash.purge(retention, now).stream().map(Object::toString).toList();
-      } catch (java.io.IOException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking), (folders, error) -> new Purged(folders == null ? List.of() : folders,
-        error == null ? null : String.valueOf(error.getCause() != null ? error.getCause() : error)));
+    context.pipeToSelf(Blocking.supply(blocking, () -> trash.purge(retention, now).stream().map(Object::toString)
+            .toList()),
+        (folders, error) -> new Purged(folders == null ? List.of() : folders,
+            error == null ? null : String.valueOf(Blocking.cause(error))));
     return Behaviors.same();
   }
 

@@ -1,5 +1,6 @@
 package dev.mediaferry.discovery;
 
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.transfer.FileInfo;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.TransferSupervisor;
@@ -8,8 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -74,14 +73,8 @@ public final class DirectoryScanner {
   }
 
   private Behavior<Command> startScan() {
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      try {
-        return scan.run();
-      } catch (java.io.IOException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking), (files, error) -> files != null ? new Scanned(files, null)
-        : new Scanned(List.of(), String.valueOf(error.getCause() != null ? error.getCause().getMessage() : error)));
+    context.pipeToSelf(Blocking.supply(blocking, scan::run), (files, error) -> files != null
+        ? new Scanned(files, null) : new Scanned(List.of(), Blocking.cause(error).getMessage()));
     return scanning();
   }
 

@@ -148,17 +148,8 @@ public final class FileIndex implements AutoCloseable {
 
   /** Files that ended (deleted or superseded) before the time, for archiving. */
   public synchronized List<Row> finishedBefore(long timeMillis) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT * FROM file_index WHERE status IN "
-        + "('DELETED', 'SUPERSEDED') AND updated_at < ? ORDER BY updated_at")) {
-      select.setLong(1, timeMillis);
-      List<Row> rows = new ArrayList<>();
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          rows.add(row(rs));
-        }
-      }
-      return rows;
-    }
+    return query("SELECT * FROM file_index WHERE status IN ('DELETED', 'SUPERSEDED') AND updated_at < ? "
+        + "ORDER BY updated_at", timeMillis);
   }
 
   /** Removes archived files: their events, snapshots and index rows, in one transaction. */
@@ -189,17 +180,8 @@ public final class FileIndex implements AutoCloseable {
 
   /** Files whose local copy is deleted and whose target copy is still there, oldest first (retention). */
   public synchronized List<Row> deletedOldestFirst(int limit) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT * FROM file_index WHERE status = 'DELETED' "
-        + "AND remote_path IS NOT NULL ORDER BY updated_at LIMIT ?")) {
-      select.setInt(1, limit);
-      List<Row> rows = new ArrayList<>();
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          rows.add(row(rs));
-        }
-      }
-      return rows;
-    }
+    return query("SELECT * FROM file_index WHERE status = 'DELETED' AND remote_path IS NOT NULL "
+        + "ORDER BY updated_at LIMIT ?", limit);
   }
 
   /** Bytes of files verified (or verified and since deleted locally) whose last event is at or after the time. */
@@ -233,9 +215,9 @@ public final class FileIndex implements AutoCloseable {
     }
   }
 
-  private List<Row> query(String sql, String parameter) throws SQLException {
+  private List<Row> query(String sql, Object parameter) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setString(1, parameter);
+      select.setObject(1, parameter);
       List<Row> rows = new ArrayList<>();
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {

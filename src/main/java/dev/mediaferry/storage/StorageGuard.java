@@ -1,5 +1,6 @@
 package dev.mediaferry.storage;
 
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
@@ -12,13 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.transfer.FileInfo;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -114,14 +113,9 @@ public final class StorageGuard {
       long shortfall = Retention.shortfall(checked.target(), settings);
       if (settings.retention().enabled() && shortfall > 0) {
         Instant now = Instant.now();
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-          try {
-            return Retention.plan(index, settings, shortfall, now);
-          } catch (SQLException e) {
-            throw new CompletionException(e);
-          }
-        }, blocking), (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
-            error == null ? null : String.valueOf(error.getCause())));
+        context.pipeToSelf(Blocking.supply(blocking, () -> Retention.plan(index, settings, shortfall, now)),
+            (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
+                error == null ? null : String.valueOf(Blocking.cause(error))));
       }
     } else if (!String.valueOf(checked.targetError()).equals(lastTargetError)) {
       lastTargetError = String.valueOf(checked.targetError());

@@ -1,5 +1,6 @@
 package dev.mediaferry.transfer;
 
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.deletion.Trash;
 import dev.mediaferry.target.ErrorKind;
@@ -14,7 +15,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -317,7 +317,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     Trash trash = new Trash(setup.trashDir(), ZoneId.systemDefault());
     Instant now = Instant.ofEpochMilli(setup.now());
     context.pipeToSelf(blocking(() -> trash.moveIn(setup.sourceOf(file), file.relativePath(), now).toString()),
-        (path, error) -> path != null ? new Trashed(path) : new TrashFailed(String.valueOf(unwrap(error))));
+        (path, error) -> path != null ? new Trashed(path) : new TrashFailed(String.valueOf(Blocking.cause(error))));
   }
 
   private Effect<Event, FileState> onTrashed(FileState state, Trashed trashed) {
@@ -384,27 +384,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     supervisor.tell(new Report(file, state.status(), wakeAt, bytesSent, message));
   }
 
-  private interface BlockingWork<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletableFuture<T> blocking(BlockingWork<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return work.run();
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    }, setup.blocking());
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  private <T> CompletableFuture<T> blocking(Blocking.Work<T> work) {
+    return Blocking.supply(setup.blocking(), work);
   }
 
   /** Anything the target did not classify (a bug, a runtime error of a library) is retried. */
   private TargetException classified(Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = Blocking.cause(error);
     return cause instanceof TargetException te ? te
         : new TargetException(ErrorKind.TRANSIENT, file.relativePath() + ": unexpected " + cause, cause);
   }

@@ -2,6 +2,7 @@ package dev.mediaferry.transfer;
 
 import dev.mediaferry.deletion.DeleteScheduler;
 import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.observe.Alert;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -140,18 +140,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         (rows, error) -> new PendingDeletes(rows == null ? List.of() : rows, error == null ? null : error.toString()));
   }
 
-  private interface Lookup<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletableFuture<T> blocking(Lookup<T> lookup) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return lookup.run();
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    }, setup.blocking());
+  private <T> CompletableFuture<T> blocking(Blocking.Work<T> work) {
+    return Blocking.supply(setup.blocking(), work);
   }
 
   @Override
