@@ -41,7 +41,8 @@ public final class InvariantChecker {
       FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE),
       FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE),
       FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE),
-      FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED));
+      // NEW: a file the journal never knew, removed by retention with scope = all
+      FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW));
 
   /** What is remembered of one file while its events stream by. */
   private static final class FileCheck {

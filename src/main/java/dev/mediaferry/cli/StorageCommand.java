@@ -118,7 +118,10 @@ final class StorageCommand implements Callable<Integer> {
       ExecutorService blocking = Executors.newSingleThreadExecutor();
       try (FileIndex index = FileIndex.open(journal)) {
         IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
-        List<RetentionPlan.Candidate> chosen = Retention.plan(index, settings.storage(), shortfall, Instant.now());
+        List<RetentionPlan.Candidate> chosen;
+        try (Target opened = Targets.open(settings.target())) {
+          chosen = Retention.plan(index, opened, settings.storage(), shortfall, Instant.now());
+        }
         long freed = 0;
         for (RetentionPlan.Candidate c : chosen) {
           freed += c.bytes();

@@ -128,7 +128,7 @@ public record Settings(
     Retention retention = new Retention(c.getBoolean("storage.retention.enabled"),
         c.getStringList("storage.retention.include"), c.getInt("storage.retention.keep-days"),
         c.getString("storage.retention.scope"));
-    oneOf("storage.retention.scope", retention.scope(), "journal");
+    oneOf("storage.retention.scope", retention.scope(), "journal", "all");
     if (retention.keepDays() < 0) {
       throw new Invalid("mediaferry.storage.retention.keep-days = " + retention.keepDays() + " must not be negative");
     }

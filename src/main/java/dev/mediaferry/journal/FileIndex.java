@@ -184,6 +184,18 @@ public final class FileIndex implements AutoCloseable {
         + "ORDER BY updated_at LIMIT ?", limit);
   }
 
+  /** Every target path the journal knows a file at, with that file's status. */
+  public synchronized Map<String, Status> remotePaths() throws SQLException {
+    Map<String, Status> paths = new HashMap<>();
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT remote_path, status FROM file_index WHERE remote_path IS NOT NULL")) {
+      while (rs.next()) {
+        paths.put(rs.getString(1), Status.valueOf(rs.getString(2)));
+      }
+    }
+    return paths;
+  }
+
   /** Bytes of files verified (or verified and since deleted locally) whose last event is at or after the time. */
   public synchronized long bytesVerifiedSince(long timeMillis) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT coalesce(sum(bytes), 0) FROM file_index "

@@ -3,11 +3,19 @@ package dev.mediaferry.storage;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.target.Space;
+import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.target.RemoteStat;
+import dev.mediaferry.target.Target;
+import dev.mediaferry.target.TargetException;
+import dev.mediaferry.transfer.FileInfo;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Set;
 import java.time.Instant;
 import java.util.List;
 
-/** Retention's plan for a measured target: the delivered files to remove to get back above the reserve. */
+/** Retention's plan for a measured target: the files to remove to get back above the reserve. */
 public final class Retention {
   /** At most this many delivered files are looked at per check (the oldest). */
   private static final int CANDIDATES = 10_000;
@@ -19,12 +27,43 @@ public final class Retention {
     return Math.max(0, settings.reserveOf(space.totalBytes()) - space.freeBytes());
   }
 
-  public static List<RetentionPlan.Candidate> plan(FileIndex index, Settings.Storage settings, long bytesToFree,
-      Instant now) throws SQLException {
-    List<RetentionPlan.Candidate> candidates = index.deletedOldestFirst(CANDIDATES).stream()
+  public static List<RetentionPlan.Candidate> plan(FileIndex index, Target target, Settings.Storage settings,
+      long bytesToFree, Instant now) throws SQLException, TargetException {
+    List<RetentionPlan.Candidate> candidates = new ArrayList<>(index.deletedOldestFirst(CANDIDATES).stream()
         .map(row -> new RetentionPlan.Candidate(row.state().file().fileId(), row.state().file().relativePath(),
             row.state().remotePath(), row.state().bytes(), Instant.ofEpochMilli(row.updatedAt())))
-        .toList();
+        .toList());
+    if ("all".equals(settings.retention().scope())) {
+      candidates.addAll(foreignFiles(target, index.remotePaths().keySet()));
+    }
     return RetentionPlan.choose(candidates, settings.retention(), bytesToFree, now);
+  }
+
+  /**
+   * scope = all: files on the target the journal does not know (other tools' files, or files
+   * whose history was archived), aged by their mtime. Files the journal knows are left to the
+   * journal's rules: a copy whose local file still exists is never a candidate.
+   */
+  private static List<RetentionPlan.Candidate> foreignFiles(Target target, Set<String> known) throws TargetException {
+    List<RetentionPlan.Candidate> foreign = new ArrayList<>();
+    ArrayDeque<String> folders = new ArrayDeque<>(List.of(""));
+    while (!folders.isEmpty() && foreign.size() < CANDIDATES) {
+      String folder = folders.poll();
+      for (String name : target.list(folder)) {
+        String path = folder.isEmpty() ? name : folder + "/" + name;
+        RemoteStat stat = target.stat(path).orElse(null);
+        if (stat == null || RemoteLayout.isTempName(name)) {
+          continue;
+        }
+        if (stat.directory()) {
+          folders.add(path);
+        } else if (!known.contains(path)) {
+          String label = "(on target) " + path;
+          foreign.add(new RetentionPlan.Candidate(FileInfo.of(label, stat.size(), stat.mtimeMillis()).fileId(), label,
+              path, stat.size(), Instant.ofEpochMilli(stat.mtimeMillis())));
+        }
+      }
+    }
+    return foreign;
   }
 }

@@ -113,7 +113,7 @@ public final class StorageGuard {
       long shortfall = Retention.shortfall(checked.target(), settings);
       if (settings.retention().enabled() && shortfall > 0) {
         Instant now = Instant.now();
-        context.pipeToSelf(Blocking.supply(blocking, () -> Retention.plan(index, settings, shortfall, now)),
+        context.pipeToSelf(Blocking.supply(blocking, () -> Retention.plan(index, target, settings, shortfall, now)),
             (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
                 error == null ? null : String.valueOf(Blocking.cause(error))));
       }
@@ -144,6 +144,7 @@ public final class StorageGuard {
       bytes += c.bytes();
       if (purging.add(c.fileId())) {
         supervisor.tell(new TransferSupervisor.PurgeRemote(FileInfo.of(c.relativePath(), 0, 0).withId(c.fileId()),
+            c.remotePath(), c.bytes(),
             String.format("target %,d bytes below its reserve; delivered %s", planned.shortfall(), c.deliveredAt())));
       }
     }

@@ -90,6 +90,12 @@ public record FileState(
         null, false, null);
   }
 
+  /** A file the journal never knew, removed from the target by retention (scope = all). */
+  FileState purgedForeign(String foreignRemotePath, long foreignBytes) {
+    return new FileState(Status.PURGED, null, 0, null, null, null, null, foreignRemotePath, null, foreignBytes,
+        null, false, null);
+  }
+
   FileState deleted(String newTrashPath) {
     return new FileState(Status.DELETED, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256,
         bytes, deleteDueAtMillis, rechecked, newTrashPath);

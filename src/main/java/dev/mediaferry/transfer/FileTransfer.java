@@ -54,10 +54,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   public record GetState(ActorRef<FileState> replyTo) implements Command {}
 
-  /** Retention: remove the target copy of a file whose local copy was deleted long ago. */
-  public record PurgeRemote(String reason) implements Command {}
+  /**
+   * Retention: remove the target copy of a file whose local copy was deleted long ago. With
+   * scope = all, also a file the journal never knew (remotePath and bytes say which).
+   */
+  public record PurgeRemote(String remotePath, long bytes, String reason) implements Command {}
 
-  private record Purged(String reason) implements Command {}
+  private record Purged(String remotePath, long bytes, String reason) implements Command {}
 
   private record PurgeFailed(TargetException error) implements Command {}
 
@@ -340,22 +343,25 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   // --- retention ---
 
   private Effect<Event, FileState> onPurgeRemote(FileState state, PurgeRemote purge) {
-    if (busy || state.status() != Status.DELETED || state.remotePath() == null) {
-      return rest(state); // only copies whose local file is gone are ever purged
+    boolean delivered = state.status() == Status.DELETED && state.remotePath() != null;
+    boolean foreign = state.status() == Status.NEW && purge.remotePath() != null;
+    if (busy || !(delivered || foreign)) {
+      return rest(state); // only copies whose local file is gone (or was never ours) are ever purged
     }
     busy = true;
-    String remotePath = state.remotePath();
+    Purged purged = delivered ? new Purged(state.remotePath(), state.bytes(), purge.reason())
+        : new Purged(purge.remotePath(), purge.bytes(), purge.reason());
     context.pipeToSelf(blocking(() -> {
-      setup.target().delete(remotePath);
-      return purge.reason();
-    }), (reason, error) -> reason != null ? new Purged(reason) : new PurgeFailed(classified(error)));
+      setup.target().delete(purged.remotePath());
+      return purged;
+    }), (done, error) -> done != null ? done : new PurgeFailed(classified(error)));
     return Effect().none();
   }
 
   private Effect<Event, FileState> onPurged(FileState state, Purged purged) {
     busy = false;
-    return Effect().persist(new RemoteCopyPurged(state.remotePath(), state.bytes(), purged.reason())).thenRun(s -> {
-      context.getLog().info("[{}] target copy {} removed by retention: {}", file.relativePath(), s.remotePath(),
+    return Effect().persist(new RemoteCopyPurged(purged.remotePath(), purged.bytes(), purged.reason())).thenRun(s -> {
+      context.getLog().info("[{}] target copy {} removed by retention: {}", file.relativePath(), purged.remotePath(),
           purged.reason());
       report(s, 0, null);
     }).thenStop();
@@ -420,8 +426,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       return applyRecheck(state, e);
     } else if (event instanceof SourceDeleted e) {
       return state.deleted(e.trashPath());
-    } else if (event instanceof RemoteCopyPurged) {
-      return state.with(Status.PURGED);
+    } else if (event instanceof RemoteCopyPurged e) {
+      return state.status() == Status.NEW ? state.purgedForeign(e.remotePath(), e.bytes()) : state.with(Status.PURGED);
     }
     throw new IllegalArgumentException("unknown event " + event);
   }

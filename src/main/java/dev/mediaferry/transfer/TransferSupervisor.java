@@ -50,7 +50,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   public record ScanFinished(ActorRef<RunSummary> replyTo) implements Command {}
 
   /** Retention chose this delivered file: remove its target copy (journaled by the file). */
-  public record PurgeRemote(FileInfo file, String reason) implements Command {}
+  public record PurgeRemote(FileInfo file, String remotePath, long bytes, String reason) implements Command {}
 
   /** A fresh measurement of the target's space, from the StorageGuard. */
   public record TargetSpace(Space space) implements Command {}
@@ -155,7 +155,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
           return this;
         })
         .onMessage(PurgeRemote.class, purge -> {
-          child(purge.file()).tell(new FileTransfer.PurgeRemote(purge.reason()));
+          child(purge.file()).tell(new FileTransfer.PurgeRemote(purge.remotePath(), purge.bytes(), purge.reason()));
           return this;
         })
         .onMessageEquals(HealthTick.INSTANCE, this::onHealthTick)

@@ -356,13 +356,13 @@ class FileTransferTest {
     transfer(file);
     FileTransfer.Verified verified = (FileTransfer.Verified) events(file).get(2);
 
-    spawn(file, true).tell(new FileTransfer.PurgeRemote("test"));
+    spawn(file, true).tell(new FileTransfer.PurgeRemote(null, 0, "test"));
     assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertTrue(Files.exists(nas(verified.remotePath())), "never while the local copy exists");
 
     spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
     assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
-    spawn(file, true).tell(new FileTransfer.PurgeRemote("below reserve"));
+    spawn(file, true).tell(new FileTransfer.PurgeRemote(null, 0, "below reserve"));
 
     assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertFalse(Files.exists(nas(verified.remotePath())));
@@ -394,5 +394,17 @@ class FileTransferTest {
           (FileTransfer.Event) events.get(i)));
     }
     assertEquals(List.of(), audit.violations(), "an advanced delete is not a violation of the delay");
+  }
+
+  @Test
+  void retentionWithScopeAllPurgesAFileTheJournalNeverKnewAndJournalsIt() throws Exception {
+    Path foreign = TestFiles.write(nas("other/old.mp4"), 500, 3);
+    FileInfo label = FileInfo.of("(on target) other/old.mp4", 500, 1);
+
+    spawn(label, true).tell(new FileTransfer.PurgeRemote("other/old.mp4", 500, "below reserve"));
+
+    assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    assertFalse(Files.exists(foreign));
+    assertEquals(List.of(new FileTransfer.RemoteCopyPurged("other/old.mp4", 500, "below reserve")), events(label));
   }
 }

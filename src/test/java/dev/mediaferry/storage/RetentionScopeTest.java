@@ -1,0 +1,86 @@
+package dev.mediaferry.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.transfer.FileTransfer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which files retention chooses on a real folder and file index, for scope journal and all. */
+class RetentionScopeTest {
+  static final Instant NOW = Instant.now();
+
+  @TempDir Path dir;
+
+  private Path remote(String path, int daysOld) throws Exception {
+    Path file = TestFiles.write(dir.resolve("nas").resolve(path), 100, path.hashCode());
+    Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofDays(daysOld))));
+    return file;
+  }
+
+  private static List<FileIndex.Change> journal(String id, String remotePath, boolean localDeleted, int daysAgo) {
+    long at = NOW.minus(Duration.ofDays(daysAgo)).toEpochMilli();
+    String sha = "0".repeat(64);
+    List<FileTransfer.Event> events = new ArrayList<>(List.of(
+        new FileTransfer.Discovered(id + ".mp4", 100, 1, "/src"),
+        new FileTransfer.TransferStarted(1, "file:", remotePath, "t"),
+        new FileTransfer.Verified(remotePath, sha, 100, 100, 1),
+        new FileTransfer.DeleteScheduled(at)));
+    if (localDeleted) {
+      events.add(new FileTransfer.DeleteRechecked(true, DeleteRecheck.Outcome.OK, sha, "ok"));
+      events.add(new FileTransfer.SourceDeleted("trash", "/t"));
+    }
+    List<FileIndex.Change> changes = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      changes.add(new FileIndex.Change(id, i + 1, at, events.get(i)));
+    }
+    return changes;
+  }
+
+  private List<String> chosen(String scope) throws Exception {
+    JournalDatabase.ensureSchema(dir.resolve("journal.db"));
+    try (FileIndex index = FileIndex.open(dir.resolve("journal.db"))) {
+      List<FileIndex.Change> changes = new ArrayList<>();
+      changes.addAll(journal("delivered", "d/delivered.mp4", true, 90));
+      changes.addAll(journal("kept-local", "d/kept-local.mp4", false, 90)); // local copy still there
+      index.apply(changes, changes.size());
+      Settings.Storage storage = new Settings.Storage(Duration.ofMinutes(1), 0, 0, 80, 90, false,
+          new Settings.Retention(true, List.of("**"), 30, scope));
+      return Retention.plan(index, new LocalTarget(dir.resolve("nas")), storage, 10_000, NOW).stream()
+          .map(RetentionPlan.Candidate::remotePath).toList();
+    }
+  }
+
+  @Test
+  void journalScopeTakesOnlyDeliveredFilesWhoseLocalCopyIsGone() throws Exception {
+    remote("d/delivered.mp4", 90);
+    remote("d/kept-local.mp4", 90);
+    remote("other/old-foreign.mp4", 200);
+
+    assertEquals(List.of("d/delivered.mp4"), chosen("journal"));
+  }
+
+  @Test
+  void allScopeAddsOldFilesTheJournalNeverKnewButNeverYoungOnesOrCopiesWhoseLocalFileExists() throws Exception {
+    remote("d/delivered.mp4", 90);
+    remote("d/kept-local.mp4", 90);
+    remote("other/old-foreign.mp4", 200);
+    remote("other/young-foreign.mp4", 5);
+    remote("other/.x.mp4.mftmp-abc", 300); // our temp name: never
+
+    assertEquals(List.of("other/old-foreign.mp4", "d/delivered.mp4"), chosen("all"));
+  }
+}
