@@ -18,7 +18,7 @@ import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.journal.JournalDatabase;
 import java.io.IOException;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import dev.mediaferry.target.Target;
+import dev.mediaferry.targets.Target;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
 import dev.mediaferry.transfer.TransferSetup;

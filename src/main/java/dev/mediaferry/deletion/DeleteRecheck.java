@@ -1,9 +1,9 @@
 package dev.mediaferry.deletion;
 
-import dev.mediaferry.target.RemoteStat;
-import dev.mediaferry.target.Sha256;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.Sha256;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,6 @@
 package dev.mediaferry.discovery;
 
-import dev.mediaferry.target.RemoteLayout;
+import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.transfer.FileInfo;
 import java.io.IOException;
 import java.nio.file.FileSystems;

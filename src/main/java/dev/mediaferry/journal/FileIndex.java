@@ -1,6 +1,6 @@
 package dev.mediaferry.journal;
 
-import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.transfer.FileInfo;
 import dev.mediaferry.transfer.FileState;
 import dev.mediaferry.transfer.FileState.Status;

@@ -2,11 +2,11 @@ package dev.mediaferry.storage;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.target.Space;
-import dev.mediaferry.target.RemoteLayout;
-import dev.mediaferry.target.RemoteStat;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.Space;
+import dev.mediaferry.targets.RemoteLayout;
+import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.transfer.FileInfo;
 import java.sql.SQLException;
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package dev.mediaferry.storage;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.target.Space;
+import dev.mediaferry.targets.Space;
 
 /**
  * Decides whether a file may start without the target crossing its reserve: the last free

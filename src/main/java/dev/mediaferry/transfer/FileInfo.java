@@ -1,6 +1,6 @@
 package dev.mediaferry.transfer;
 
-import dev.mediaferry.target.Sha256;
+import dev.mediaferry.targets.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 

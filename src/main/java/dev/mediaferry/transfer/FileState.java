@@ -1,6 +1,6 @@
 package dev.mediaferry.transfer;
 
-import dev.mediaferry.target.ErrorKind;
+import dev.mediaferry.targets.ErrorKind;
 
 /**
  * What the journal says of one file now. Immutable: the event handler returns a new one.

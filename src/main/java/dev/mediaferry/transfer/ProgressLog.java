@@ -1,6 +1,6 @@
 package dev.mediaferry.transfer;
 
-import dev.mediaferry.target.Target;
+import dev.mediaferry.targets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.mediaferry.transfer;
 
-import dev.mediaferry.target.Target;
+import dev.mediaferry.targets.Target;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

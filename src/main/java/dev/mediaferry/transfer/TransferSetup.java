@@ -1,8 +1,8 @@
 package dev.mediaferry.transfer;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.target.RemoteLayout;
-import dev.mediaferry.target.Target;
+import dev.mediaferry.targets.RemoteLayout;
+import dev.mediaferry.targets.Target;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

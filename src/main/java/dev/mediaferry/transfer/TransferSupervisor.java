@@ -9,7 +9,7 @@ import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.TransferHealth;
 import dev.mediaferry.storage.SpaceBudget;
-import dev.mediaferry.target.Space;
+import dev.mediaferry.targets.Space;
 import dev.mediaferry.transfer.FileState.Status;
 import java.time.Duration;
 import java.time.ZoneId;

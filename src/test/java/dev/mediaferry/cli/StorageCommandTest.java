@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;

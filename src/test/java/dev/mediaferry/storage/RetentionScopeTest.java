@@ -6,7 +6,7 @@ import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.transfer.FileTransfer;
 import java.nio.file.Files;

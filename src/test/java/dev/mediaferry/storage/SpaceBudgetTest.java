@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.target.Space;
+import dev.mediaferry.targets.Space;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.target.LocalTarget;
+import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;

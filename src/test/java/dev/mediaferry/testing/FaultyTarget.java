@@ -1,9 +1,9 @@
 package dev.mediaferry.testing;
 
-import dev.mediaferry.target.ErrorKind;
-import dev.mediaferry.target.RemoteStat;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -120,7 +120,7 @@ public final class FaultyTarget implements Target {
 
   /** Rewrites the stored file with its first byte flipped (or one byte added to an empty file). */
   private void flipFirstByte(String path) throws TargetException {
-    if (!(real instanceof dev.mediaferry.target.LocalTarget local)) {
+    if (!(real instanceof dev.mediaferry.targets.LocalTarget local)) {
       throw new IllegalStateException("corruption needs a local target");
     }
     try {
@@ -162,11 +162,11 @@ public final class FaultyTarget implements Target {
   }
 
   /** Free space the target reports from now on (the test plays the NAS filling up); null: the real one. */
-  public volatile dev.mediaferry.target.Space fakeSpace;
+  public volatile dev.mediaferry.targets.Space fakeSpace;
 
   @Override
-  public dev.mediaferry.target.Space space(String dir) throws TargetException {
-    dev.mediaferry.target.Space fake = fakeSpace;
+  public dev.mediaferry.targets.Space space(String dir) throws TargetException {
+    dev.mediaferry.targets.Space fake = fakeSpace;
     return fake != null ? fake : real.space(dir);
   }
 

@@ -1,6 +1,6 @@
 package dev.mediaferry.testing;
 
-import dev.mediaferry.target.Sha256;
+import dev.mediaferry.targets.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.daemon.Daemon;
-import dev.mediaferry.target.ErrorKind;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.OpenSshServer;

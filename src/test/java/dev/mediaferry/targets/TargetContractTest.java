@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.target.ErrorKind;
-import dev.mediaferry.target.RemoteLayout;
-import dev.mediaferry.target.SafeCopy;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.RemoteLayout;
+import dev.mediaferry.targets.SafeCopy;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.OpenSshServer;

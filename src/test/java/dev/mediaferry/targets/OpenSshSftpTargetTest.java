@@ -1,6 +1,6 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
-import dev.mediaferry.target.sftp.SftpTarget;
+import dev.mediaferry.targets.sftp.SftpTarget;
 import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.SftpSettings;
 import java.nio.file.Path;

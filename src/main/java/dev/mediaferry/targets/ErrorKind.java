@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 /** How a failure is handled: every error is classified once, where it happens. */
 public enum ErrorKind {

@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 /** What the target knows of one file. */
 public record RemoteStat(long size, long mtimeMillis, boolean directory) {}

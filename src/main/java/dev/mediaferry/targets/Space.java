@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 /** Room on a volume: bytes free for us and the volume's size. */
 public record Space(long freeBytes, long totalBytes) {

@@ -1,6 +1,6 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
-import dev.mediaferry.target.Sha256;
+import dev.mediaferry.targets.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.security.MessageDigest;

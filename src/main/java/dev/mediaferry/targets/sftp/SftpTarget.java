@@ -1,12 +1,12 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.target.ErrorKind;
-import dev.mediaferry.target.RemoteStat;
-import dev.mediaferry.target.Sha256;
-import dev.mediaferry.target.Space;
-import dev.mediaferry.target.Target;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.Sha256;
+import dev.mediaferry.targets.Space;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
-import dev.mediaferry.target.ErrorKind;
-import dev.mediaferry.target.TargetException;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.TargetException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 

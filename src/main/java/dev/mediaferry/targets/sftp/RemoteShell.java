@@ -1,10 +1,10 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import dev.mediaferry.target.Space;
+import dev.mediaferry.targets.Space;
 import java.nio.charset.StandardCharsets;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;

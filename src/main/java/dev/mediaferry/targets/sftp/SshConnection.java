@@ -1,4 +1,4 @@
-package dev.mediaferry.target.sftp;
+package dev.mediaferry.targets.sftp;
 
 import java.io.IOException;
 import net.schmizz.sshj.SSHClient;

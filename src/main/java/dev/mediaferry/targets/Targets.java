@@ -1,7 +1,7 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.target.sftp.SftpTarget;
+import dev.mediaferry.targets.sftp.SftpTarget;
 import java.nio.file.Path;
 
 /** Opens the target named by mediaferry.target.url. */

@@ -1,15 +1,15 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 import dev.mediaferry.demo.InProcessSftpServer;
-import dev.mediaferry.target.sftp.SftpTarget;
+import dev.mediaferry.targets.sftp.SftpTarget;
 import dev.mediaferry.testing.SftpSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The same contract with verify = readback: hashes read back over SFTP, no NAS shell used. */
-class ReadbackSftpTargetTest extends TargetContractTest {
+/** SftpTarget against Apache MINA SSHD in this process: the fast SFTP tests. */
+class MinaSftpTargetTest extends TargetContractTest {
   @TempDir static Path keys;
   static InProcessSftpServer server;
 
@@ -25,12 +25,6 @@ class ReadbackSftpTargetTest extends TargetContractTest {
 
   @Override
   Target open(Path base) throws Exception {
-    return SftpTarget.open(server.url(base),
-        SftpSettings.of(server.identityFile(), server.knownHosts(), "strict", "readback"));
-  }
-
-  @Override
-  void deleteMkdirsListAndStatFollowTheirContracts() {
-    // free space needs df on the NAS, which readback-only accounts do not have; the rest is covered above
+    return SftpTarget.open(server.url(base), SftpSettings.of(server.identityFile(), server.knownHosts()));
   }
 }

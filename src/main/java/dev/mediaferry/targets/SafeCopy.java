@@ -1,4 +1,4 @@
-package dev.mediaferry.target;
+package dev.mediaferry.targets;
 
 import java.io.IOException;
 import java.nio.file.Files;
