@@ -1,30 +1,27 @@
 package dev.mediaferry.testing;
 
+import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
-import dev.mediaferry.journal.JournalReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.query.EventEnvelope;
 
-/** The whole journal of a stopped daemon, read through the query API: persistence id → events. */
+/** The whole journal of a stopped daemon, read through the query API as audit reads it: file id → events. */
 public final class JournalContents {
   private JournalContents() {}
 
   public static Map<String, List<Object>> read(Settings settings) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "journal-reader", Daemon.pekkoConfig(settings));
     try {
-      JournalReader reader = new JournalReader(system);
       Map<String, List<Object>> result = new LinkedHashMap<>();
-      for (String id : reader.persistenceIds().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
-        List<EventEnvelope> envelopes = reader.events(id).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        result.put(id, envelopes.stream().map(EventEnvelope::event).toList());
-      }
+      JournalEvents.forEach(system, e -> result.computeIfAbsent(e.fileId(), id -> new ArrayList<>()).add(e.event()))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
       return result;
     } finally {
       system.terminate();
