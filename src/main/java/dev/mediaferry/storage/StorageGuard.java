@@ -118,6 +118,7 @@ public final class StorageGuard {
                 error == null ? null : String.valueOf(Blocking.cause(error))));
       }
     } else if (!String.valueOf(checked.targetError()).equals(lastTargetError)) {
+      supervisor.tell(new TransferSupervisor.TargetSpace(null)); // unknown: the reserve cannot hold files back
       lastTargetError = String.valueOf(checked.targetError());
       context.getLog().warn("free space of {} unknown ({}); the reserve is checked again at the next check",
           target.describe(), checked.targetError());

@@ -52,7 +52,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** Retention chose this delivered file: remove its target copy (journaled by the file). */
   public record PurgeRemote(FileInfo file, String remotePath, long bytes, String reason) implements Command {}
 
-  /** A fresh measurement of the target's space, from the StorageGuard. */
+  /** A fresh measurement of the target's space from the StorageGuard; null when it could not be measured. */
   public record TargetSpace(Space space) implements Command {}
 
   /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
@@ -93,6 +93,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final SpaceBudget budget;
   private final TransferHealth health;
   private boolean waitingForSpace;
+  /** No transfer starts before the first measurement (or a failed attempt at one) has come in. */
+  private boolean spaceChecked;
   /** Index lookups under way: work this run has not routed yet. */
   private int lookups;
 
@@ -238,7 +240,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   /** Starts transfers and deletes while slots are free. */
   private Behavior<Command> pull() {
-    while (!draining && inFlight.size() < maxConcurrent && !queue.isEmpty() && roomFor(queue.peek())) {
+    while (!draining && spaceChecked && inFlight.size() < maxConcurrent && !queue.isEmpty()
+        && roomFor(queue.peek())) {
       FileInfo file = queue.poll();
       inFlight.add(file.fileId());
       child(file).tell(new FileTransfer.Transfer(file));
@@ -272,7 +275,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   }
 
   private Behavior<Command> onTargetSpace(TargetSpace measured) {
-    budget.measured(measured.space());
+    spaceChecked = true;
+    if (measured.space() != null) {
+      budget.measured(measured.space());
+    }
     return pull();
   }
 
