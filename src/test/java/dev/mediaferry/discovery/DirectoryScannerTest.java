@@ -54,7 +54,8 @@ class DirectoryScannerTest {
     Files.write(growing, new byte[1000]);
     ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
     writer.scheduleAtFixedRate(() -> append(growing), 0, 40, TimeUnit.MILLISECONDS);
-    TestProbe<TransferSupervisor.Command> supervisor = scan(Duration.ofMillis(400), List.of());
+    // stable-for is many write intervals long, so a stalled writer thread on a busy CI machine does not fake stability
+    TestProbe<TransferSupervisor.Command> supervisor = scan(Duration.ofMillis(1500), List.of());
 
     // two seconds of scans while it grows: never taken
     long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
