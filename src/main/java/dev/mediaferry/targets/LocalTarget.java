@@ -78,11 +78,7 @@ public final class LocalTarget implements Target {
   @Override
   public String sha256(String path) throws TargetException {
     Path file = resolve(path);
-    try {
-      return Sha256.of(file);
-    } catch (IOException e) {
-      throw classify("hash " + file, e, file);
-    }
+    return io("hash " + file, file, () -> Sha256.of(file));
   }
 
   @Override
@@ -131,36 +127,22 @@ public final class LocalTarget implements Target {
   @Override
   public void delete(String path) throws TargetException {
     Path file = resolve(path);
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw classify("delete " + file, e, file);
-    }
+    io("delete " + file, file, () -> Files.deleteIfExists(file));
   }
 
   @Override
   public void mkdirs(String dir) throws TargetException {
     Path directory = resolve(dir);
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw classify("create directory " + directory, e, directory);
-    }
+    io("create directory " + directory, directory, () -> Files.createDirectories(directory));
   }
 
   @Override
   public Space space(String dir) throws TargetException {
     Path directory = resolve(dir);
-    try {
-      Path existing = directory;
-      while (existing != null && !Files.exists(existing)) {
-        existing = existing.getParent();
-      }
-      var store = Files.getFileStore(existing == null ? base : existing);
+    return io("read free space of " + directory, directory, () -> {
+      var store = Files.getFileStore(existingAncestor(directory));
       return new Space(store.getUsableSpace(), store.getTotalSpace());
-    } catch (IOException e) {
-      throw classify("read free space of " + directory, e, directory);
-    }
+    });
   }
 
   @Override
@@ -180,6 +162,28 @@ public final class LocalTarget implements Target {
 
   @Override
   public void close() {}
+
+  private interface IoWork<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs one filesystem operation, classifying its failure. */
+  private <T> T io(String action, Path where, IoWork<T> work) throws TargetException {
+    try {
+      return work.run();
+    } catch (IOException e) {
+      throw classify(action, e, where);
+    }
+  }
+
+  /** The path itself, or its nearest parent that exists (the base when none does). */
+  private Path existingAncestor(Path path) {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null ? base : existing;
+  }
 
   /**
    * Classifies by exception type, and tells a full disk from other I/O errors by asking
@@ -202,11 +206,7 @@ public final class LocalTarget implements Target {
 
   private boolean isFull(Path where) {
     try {
-      Path existing = where;
-      while (existing != null && !Files.exists(existing)) {
-        existing = existing.getParent();
-      }
-      return existing != null && Files.getFileStore(existing).getUsableSpace() < 64 * 1024;
+      return Files.getFileStore(existingAncestor(where)).getUsableSpace() < 64 * 1024;
     } catch (IOException ignored) {
       return false;
     }

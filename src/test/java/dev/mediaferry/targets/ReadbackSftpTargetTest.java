@@ -1,32 +1,19 @@
 package dev.mediaferry.targets;
 
-import dev.mediaferry.demo.InProcessSftpServer;
 import dev.mediaferry.targets.sftp.SftpTarget;
+import dev.mediaferry.testing.MinaSftpExtension;
 import dev.mediaferry.testing.SftpSettings;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The same contract with verify = readback: hashes read back over SFTP, no NAS shell used. */
 class ReadbackSftpTargetTest extends TargetContractTest {
-  @TempDir static Path keys;
-  static InProcessSftpServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = InProcessSftpServer.start(keys);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final MinaSftpExtension sftp = new MinaSftpExtension();
 
   @Override
   Target open(Path base) throws Exception {
-    return SftpTarget.open(server.url(base),
-        SftpSettings.of(server.identityFile(), server.knownHosts(), "strict", "readback"));
+    return SftpTarget.open(sftp.server().url(base),
+        SftpSettings.of(sftp.server().identityFile(), sftp.server().knownHosts(), "strict", "readback"));
   }
 
   @Override
