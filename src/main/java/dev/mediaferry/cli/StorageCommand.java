@@ -103,10 +103,16 @@ final class StorageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Settings settings = config.load();
-      Space target = targetSpace(settings);
-      if (target == null) {
+      try (Target opened = Targets.open(settings.target())) {
+        return plan(settings, opened, opened.space(""));
+      } catch (TargetException e) {
+        System.err.println("mediaferry: cannot read the target's space: " + e.getMessage());
         return ExitCode.FILES_FAILED;
       }
+    }
+
+    /** One connection to the target serves both the measurement and the walk of scope = all. */
+    private static Integer plan(Settings settings, Target opened, Space target) throws Exception {
       long shortfall = Retention.shortfall(target, settings.storage());
       System.out.printf("target %s: %s; reserve %s; %s below it%n", settings.target().url(), describe(target),
           bytes(settings.storage().reserveOf(target.totalBytes())), bytes(shortfall));
@@ -118,10 +124,8 @@ final class StorageCommand implements Callable<Integer> {
       ExecutorService blocking = Executors.newSingleThreadExecutor();
       try (FileIndex index = FileIndex.open(journal)) {
         IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
-        List<RetentionPlan.Candidate> chosen;
-        try (Target opened = Targets.open(settings.target())) {
-          chosen = Retention.plan(index, opened, settings.storage(), shortfall, Instant.now());
-        }
+        List<RetentionPlan.Candidate> chosen =
+            Retention.plan(index, opened, settings.storage(), shortfall, Instant.now());
         long freed = 0;
         for (RetentionPlan.Candidate c : chosen) {
           freed += c.bytes();

@@ -1,5 +1,6 @@
 package dev.mediaferry.journal;
 
+import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.transfer.FileTransfer;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -36,9 +38,11 @@ public final class IndexProjection {
   /** Catches up from the stored offset, then follows new events until the switch is pulled. */
   public static UniqueKillSwitch follow(ActorSystem<?> system, FileIndex index, Executor blocking) {
     JdbcReadJournal journal = journal(system);
+    // the stored offset is read on the blocking executor, never on a stream or actor thread
     Source<Long, NotUsed> restarting = RestartSource.withBackoff(
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2),
-        () -> batches(journal.eventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking));
+        () -> Source.completionStageSource(Blocking.supply(blocking,
+            () -> batches(journal.eventsByTag(FileTransfer.TAG, Offset.sequence(index.offset())), index, blocking))));
     return restarting.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
   }
 
@@ -53,30 +57,19 @@ public final class IndexProjection {
 
   private static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking,
       long appliedSoFar, int passesLeft) {
-    try {
-      if (index.isCurrent() || passesLeft == 0) {
-        return CompletableFuture.completedFuture(appliedSoFar);
-      }
-    } catch (SQLException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return batches(journal(system).currentEventsByTag(FileTransfer.TAG, offsetOf(index)), index, blocking)
-        .runWith(Sink.fold(0L, Long::sum), system)
-        .thenCompose(applied -> CompletableFuture.supplyAsync(() -> applied,
-                CompletableFuture.delayedExecutor(applied == 0 ? 300 : 0, java.util.concurrent.TimeUnit.MILLISECONDS))
-            .thenCompose(n -> catchUp(system, index, blocking, appliedSoFar + n, passesLeft - 1)));
+    // null: current (or out of passes); otherwise the offset to read from
+    CompletableFuture<Offset> from = Blocking.supply(blocking,
+        () -> index.isCurrent() || passesLeft == 0 ? null : Offset.sequence(index.offset()));
+    return from.thenCompose(offset -> offset == null ? CompletableFuture.completedFuture(appliedSoFar)
+        : batches(journal(system).currentEventsByTag(FileTransfer.TAG, offset), index, blocking)
+            .runWith(Sink.fold(0L, Long::sum), system)
+            .thenCompose(applied -> CompletableFuture.supplyAsync(() -> applied,
+                    CompletableFuture.delayedExecutor(applied == 0 ? 300 : 0, TimeUnit.MILLISECONDS))
+                .thenCompose(n -> catchUp(system, index, blocking, appliedSoFar + n, passesLeft - 1))));
   }
 
   private static JdbcReadJournal journal(ActorSystem<?> system) {
     return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-  }
-
-  private static Offset offsetOf(FileIndex index) {
-    try {
-      return Offset.sequence(index.offset());
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the file index offset: " + e.getMessage(), e);
-    }
   }
 
   private static Source<Long, NotUsed> batches(Source<EventEnvelope, NotUsed> events, FileIndex index,

@@ -200,15 +200,18 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   private TransferStarted started(int attempt) {
-    String finalPath = setup.layout().finalPath(file.relativePath(), file.mtimeMillis());
+    String finalPath = finalPath();
     return new TransferStarted(attempt, setup.target().describe(), finalPath,
         RemoteLayout.tempPath(finalPath, file.fileId()));
   }
 
+  private String finalPath() {
+    return setup.layout().finalPath(file.relativePath(), file.mtimeMillis());
+  }
+
   private void startCopy(FileState state) {
     busy = true;
-    String finalPath = setup.layout().finalPath(file.relativePath(), file.mtimeMillis());
-    var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), finalPath,
+    var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), finalPath(),
         state.tempPath());
     ProgressLog progress = new ProgressLog(file.relativePath(), file.size());
     ShutdownSignal shutdown = setup.shutdown();
@@ -308,11 +311,15 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   private Effect<Event, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
-    busy = false;
-    long wakeAt = setup.now() + setup.retry().initial().toMillis();
     context.getLog().warn("[{}] delete postponed, the target copy could not be rechecked: {}", file.relativePath(),
         failed.error().getMessage());
-    supervisor.tell(new Report(file, state.status(), wakeAt, 0, failed.error().getMessage()));
+    return postponeDelete(state, failed.error().getMessage());
+  }
+
+  /** Nothing journaled: the file stays due and asks to be woken after the initial retry delay. */
+  private Effect<Event, FileState> postponeDelete(FileState state, String message) {
+    busy = false;
+    supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0, message));
     return Effect().stop();
   }
 
@@ -332,12 +339,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   private Effect<Event, FileState> onTrashFailed(FileState state, TrashFailed failed) {
-    busy = false;
     context.getLog().error("[{}] could not move the local copy to the trash {}: {}; check that folder's "
         + "permissions and free space. Retrying later.", file.relativePath(), setup.trashDir(), failed.message());
-    supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0,
-        failed.message()));
-    return Effect().stop();
+    return postponeDelete(state, failed.message());
   }
 
   // --- retention ---
