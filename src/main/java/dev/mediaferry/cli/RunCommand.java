@@ -1,5 +1,6 @@
 package dev.mediaferry.cli;
 
+import dev.mediaferry.config.FolderCheck;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.daemon.InstanceLock;
@@ -34,6 +35,7 @@ final class RunCommand implements Callable<Integer> {
       throw new Settings.Invalid("mediaferry.source.dir: folder " + settings.source().dir()
           + " does not exist; create it or point the key at the folder to offload");
     }
+    FolderCheck.check(settings);
     Files.createDirectories(settings.stateDir());
     try (InstanceLock lock = InstanceLock.acquire(settings.lockFile())) {
       JournalDatabase.ensureSchema(settings.journalFile());

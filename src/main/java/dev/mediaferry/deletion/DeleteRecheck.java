@@ -1,5 +1,6 @@
 package dev.mediaferry.deletion;
 
+import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.RemoteStat;
 import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Target;
@@ -53,7 +54,11 @@ public final class DeleteRecheck {
     return checkLocal(expected, remoteSha);
   }
 
-  private static Result checkLocal(Expected expected, String remoteSha) {
+  /**
+   * A local file that cannot be read (EIO, permission denied) has not changed for all we
+   * know: the delete is postponed (a transient error) and the operator alerted, never given up.
+   */
+  private static Result checkLocal(Expected expected, String remoteSha) throws TargetException {
     try {
       BasicFileAttributes attrs = Files.readAttributes(expected.source(), BasicFileAttributes.class);
       if (attrs.size() != expected.size() || attrs.lastModifiedTime().toMillis() != expected.mtimeMillis()) {
@@ -68,7 +73,9 @@ public final class DeleteRecheck {
     } catch (NoSuchFileException e) {
       return new Result(Outcome.SOURCE_MISSING, remoteSha, "local file " + expected.source() + " is already gone");
     } catch (IOException e) {
-      return new Result(Outcome.SOURCE_CHANGED, remoteSha, "cannot read local file " + expected.source() + ": " + e);
+      throw new TargetException(ErrorKind.TRANSIENT, "cannot read local file " + expected.source() + " to recheck it "
+          + "before its delete (" + e + "); the delete is postponed: check the disk (dmesg) and the file's permissions",
+          e);
     }
   }
 }

@@ -294,7 +294,7 @@ public final class FileIndex implements AutoCloseable {
     FileState state = new FileState(Status.valueOf(rs.getString("status")), file, rs.getInt("attempt"),
         rs.getString("temp_path"), nullableLong(rs, "retry_at"), kind == null ? null : ErrorKind.valueOf(kind),
         rs.getString("last_error"), rs.getString("remote_path"), rs.getString("sha256"), rs.getLong("bytes"),
-        nullableLong(rs, "delete_due_at"), rs.getInt("rechecked") == 1, rs.getString("trash_path"));
+        nullableLong(rs, "delete_due_at"), rs.getInt("rechecked") == 1, rs.getString("trash_path"), 0);
     return new Row(state, rs.getLong("last_seq"), rs.getLong("updated_at"));
   }
 

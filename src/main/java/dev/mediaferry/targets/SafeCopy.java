@@ -61,7 +61,28 @@ public final class SafeCopy {
       return new Result(candidate, sha, request.size(), request.size(), millisSince(started));
     } catch (TargetException e) {
       deleteQuietly(request.tempPath(), e);
-      throw e;
+      throw sourceChangedOr(request, e);
+    }
+  }
+
+  /**
+   * A source that grew or was rewritten during the upload shows up first as a size or hash
+   * mismatch (or any other failure): what happened is that the source changed, whichever
+   * check noticed it, so it is reported as such and the file is taken again as a new one.
+   */
+  private static TargetException sourceChangedOr(Request request, TargetException failure) {
+    if (failure instanceof Target.Cancelled || failure.kind() == ErrorKind.SOURCE_CHANGED) {
+      return failure;
+    }
+    try {
+      requireUnchanged(request);
+      return failure;
+    } catch (TargetException changed) {
+      if (changed.kind() == ErrorKind.SOURCE_CHANGED) {
+        changed.addSuppressed(failure);
+        return changed;
+      }
+      return failure;
     }
   }
 

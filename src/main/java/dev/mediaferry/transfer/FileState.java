@@ -4,7 +4,9 @@ import dev.mediaferry.targets.ErrorKind;
 
 /**
  * What the journal says of one file now. Immutable: the event handler returns a new one.
- * Fields not yet known are null (or 0).
+ * Fields not yet known are null (or 0). attempt counts attempts started (crashes and
+ * shutdowns included); failures counts attempts that ended in a journaled failure, and only
+ * those count against the retry limit (a kill -9 is not the file's fault).
  */
 public record FileState(
     Status status,
@@ -19,7 +21,8 @@ public record FileState(
     long bytes,
     Long deleteDueAtMillis,
     boolean rechecked,
-    String trashPath) implements CborSerializable {
+    String trashPath,
+    int failures) implements CborSerializable {
 
   public enum Status {
     /** Nothing journaled yet. */
@@ -48,56 +51,56 @@ public record FileState(
   }
 
   public static final FileState EMPTY =
-      new FileState(Status.NEW, null, 0, null, null, null, null, null, null, 0, null, false, null);
+      new FileState(Status.NEW, null, 0, null, null, null, null, null, null, 0, null, false, null, 0);
 
   FileState with(Status newStatus) {
     return new FileState(newStatus, file, attempt, tempPath, retryAtMillis, lastErrorKind, lastError, remotePath,
-        sha256, bytes, deleteDueAtMillis, rechecked, trashPath);
+        sha256, bytes, deleteDueAtMillis, rechecked, trashPath, failures);
   }
 
   FileState discovered(FileInfo discovered) {
-    return new FileState(Status.DISCOVERED, discovered, 0, null, null, null, null, null, null, 0, null, false, null);
+    return new FileState(Status.DISCOVERED, discovered, 0, null, null, null, null, null, null, 0, null, false, null, 0);
   }
 
   FileState started(int newAttempt, String newTempPath) {
     return new FileState(Status.TRANSFERRING, file, newAttempt, newTempPath, null, lastErrorKind, lastError, null,
-        null, 0, null, false, null);
+        null, 0, null, false, null, failures);
   }
 
   FileState failed(Status newStatus, ErrorKind kind, String message, Long retryAt) {
     return new FileState(newStatus, file, attempt, null, retryAt, kind, message, remotePath, sha256, bytes,
-        null, false, trashPath);
+        null, false, trashPath, failures + 1);
   }
 
   FileState verified(String newRemotePath, String newSha256, long newBytes) {
     return new FileState(Status.VERIFIED, file, attempt, null, null, lastErrorKind, lastError, newRemotePath,
-        newSha256, newBytes, null, false, null);
+        newSha256, newBytes, null, false, null, failures);
   }
 
   FileState deleteScheduled(long dueAt) {
     return new FileState(Status.PENDING_DELETE, file, attempt, null, null, lastErrorKind, lastError, remotePath,
-        sha256, bytes, dueAt, false, null);
+        sha256, bytes, dueAt, false, null, failures);
   }
 
   FileState recheckPassed() {
     return new FileState(status, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256, bytes,
-        deleteDueAtMillis, true, null);
+        deleteDueAtMillis, true, null, failures);
   }
 
   /** A failed recheck sends the file back to transfer from attempt 0. */
   FileState backToTransfer(String message) {
     return new FileState(Status.DISCOVERED, file, 0, null, null, ErrorKind.CORRUPT, message, null, null, 0,
-        null, false, null);
+        null, false, null, 0);
   }
 
   /** A file the journal never knew, removed from the target by retention (scope = all). */
   FileState purgedForeign(String foreignRemotePath, long foreignBytes) {
     return new FileState(Status.PURGED, null, 0, null, null, null, null, foreignRemotePath, null, foreignBytes,
-        null, false, null);
+        null, false, null, 0);
   }
 
   FileState deleted(String newTrashPath) {
     return new FileState(Status.DELETED, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256,
-        bytes, deleteDueAtMillis, rechecked, newTrashPath);
+        bytes, deleteDueAtMillis, rechecked, newTrashPath, failures);
   }
 }

@@ -247,24 +247,25 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       return Effect().stop();
     }
     int attempt = state.attempt();
-    boolean retry = error.kind().retryable() && !setup.retry().exhausted(attempt);
-    Long retryAt = retry ? setup.now() + setup.retry().backoff(attempt).toMillis() : null;
+    int failures = state.failures() + 1; // attempts cut short by a crash or shutdown are not counted
+    boolean retry = error.kind().retryable() && !setup.retry().exhausted(failures);
+    Long retryAt = retry ? setup.now() + setup.retry().backoff(failures).toMillis() : null;
     return Effect().persist(new TransferFailed(attempt, error.kind(), error.getMessage(), retryAt))
         .thenRun(s -> {
-          logFailure(s, attempt, error);
+          logFailure(s, failures, error);
           report(s, 0, error.getMessage());
         })
         .thenStop();
   }
 
-  private void logFailure(FileState state, int attempt, TargetException error) {
+  private void logFailure(FileState state, int failures, TargetException error) {
     switch (state.status()) {
-      case QUARANTINED -> context.getLog().error("[{}] QUARANTINED after attempt {} ({}): {}. Fix the cause, "
-          + "then move the file out of and back into the source folder to retry.", file.relativePath(), attempt,
+      case QUARANTINED -> context.getLog().error("[{}] QUARANTINED after failure {} ({}): {}. Fix the cause, "
+          + "then move the file out of and back into the source folder to retry.", file.relativePath(), failures,
           error.kind(), error.getMessage());
       case SUPERSEDED -> context.getLog().info("[{}] {}", file.relativePath(), error.getMessage());
-      default -> context.getLog().warn("[{}] attempt {} failed ({}): {}; retrying in {} s", file.relativePath(),
-          attempt, error.kind(), error.getMessage(), (state.retryAtMillis() - setup.now()) / 1000);
+      default -> context.getLog().warn("[{}] failure {} ({}): {}; retrying in {} s", file.relativePath(),
+          failures, error.kind(), error.getMessage(), (state.retryAtMillis() - setup.now()) / 1000);
     }
   }
 
@@ -311,7 +312,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   private Effect<Event, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
-    context.getLog().warn("[{}] delete postponed, the target copy could not be rechecked: {}", file.relativePath(),
+    context.getLog().warn("[{}] delete postponed, the copies could not be rechecked: {}", file.relativePath(),
         failed.error().getMessage());
     return postponeDelete(state, failed.error().getMessage());
   }

@@ -309,6 +309,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       alerts.tell(new AlertManager.Raise("quarantined", Alert.Severity.CRITICAL, "file " + report.file().relativePath()
           + " quarantined: " + report.message() + " (see `mediaferry audit --state QUARANTINED`)"));
     }
+    if (report.status() == Status.PENDING_DELETE && report.message() != null) {
+      alerts.tell(new AlertManager.Raise("delete-postponed", Alert.Severity.WARNING, "delete of "
+          + report.file().relativePath() + " postponed: " + report.message()));
+    }
     deletesInProgress.remove(id);
     children.remove(id);
     timers.cancel(id);

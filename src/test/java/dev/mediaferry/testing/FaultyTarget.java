@@ -53,6 +53,9 @@ public final class FaultyTarget implements Target {
     return this;
   }
 
+  /** Runs once while the next upload is under way, after its first bytes (e.g. the source grows). */
+  public volatile Runnable duringNextUpload;
+
   /** Uploads wait at their start until the returned latch is counted down. */
   public CountDownLatch blockUploads() {
     gate = new CountDownLatch(1);
@@ -86,7 +89,20 @@ public final class FaultyTarget implements Target {
         throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after " + limit + " bytes of " + path);
       }
     }
-    String sha = real.upload(source, path, progress, cancel);
+    Runnable during = duringNextUpload;
+    duringNextUpload = null;
+    String sha = real.upload(source, path, during == null ? progress : new Target.Progress() {
+      private boolean ran;
+
+      @Override
+      public void sent(long bytesSoFar) {
+        if (!ran) {
+          ran = true;
+          during.run();
+        }
+        progress.sent(bytesSoFar);
+      }
+    }, cancel);
     uploads.incrementAndGet();
     if (corruptTimes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       flipFirstByte(path);

@@ -407,4 +407,74 @@ class FileTransferTest {
     assertFalse(Files.exists(foreign));
     assertEquals(List.of(new FileTransfer.RemoteCopyPurged("other/old.mp4", 500, "below reserve")), events(label));
   }
+
+  // --- issue 8: the safety promise ---
+
+  @Test
+  void sourceThatGrowsDuringTheUploadIsSupersededNotCorrupt() throws Exception {
+    FileInfo file = source("growing-during.mp4", 3_000_000);
+    Path path = settings.source().dir().resolve("growing-during.mp4");
+    target.duringNextUpload = () -> {
+      try {
+        Files.write(path, new byte[500_000], java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    Report report = transfer(file);
+
+    assertEquals(Status.SUPERSEDED, report.status(), "a changed source is superseded, never 'corrupt'");
+    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    assertEquals(ErrorKind.SOURCE_CHANGED, failed.kind(), failed.message());
+    assertEquals(null, failed.retryAtMillis(), "nothing waits on a file that no longer exists in that form");
+    assertTrue(tempFilesOnTarget().isEmpty());
+  }
+
+  @Test
+  void attemptsInterruptedByCrashesDoNotCountAgainstTheRetryLimit() throws Exception {
+    FileInfo file = source("crashy.mp4", 1000);
+    String pid = FileTransfer.persistenceId(file.fileId()).id();
+    List<Object> history = new java.util.ArrayList<>();
+    history.add(new FileTransfer.Discovered("crashy.mp4", file.size(), file.mtimeMillis(), "src"));
+    for (int attempt = 1; attempt <= 10; attempt++) { // ten kill -9 in the middle of uploads
+      history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/crashy.mp4", ".t" + attempt));
+    }
+    journal.persistForRecovery(pid, history);
+    target.failAlways(ErrorKind.TRANSIENT);
+
+    Report report = transfer(file); // max-attempts is 3: only real failures count
+
+    assertEquals(Status.DISCOVERED, report.status(), "one failure after ten crashes is not a reason to give up");
+    target.failAlways(null);
+    clock.advance(Duration.ofMinutes(10));
+    assertEquals(Status.PENDING_DELETE, transfer(file).status());
+  }
+
+  @Test
+  void localReadErrorDuringTheDeleteRecheckPostponesTheDelete() throws Exception {
+    // a real read error on the local copy: a directory in its place with the same size and mtime
+    // passes the attribute check, and reading it fails (EISDIR), as EIO would
+    long directorySize = Files.size(Files.createDirectory(root.resolve("probe")));
+    FileInfo file = source("unreadable.mp4", directorySize);
+    transfer(file);
+    Path path = settings.source().dir().resolve("unreadable.mp4");
+    Path saved = root.resolve("saved.mp4");
+    Files.move(path, saved);
+    Files.createDirectory(path);
+    Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(file.mtimeMillis()));
+
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.PENDING_DELETE, report.status(), "postponed, not superseded");
+    assertNotNull(report.wakeAtMillis());
+    assertTrue(report.message().contains("unreadable.mp4"), report.message());
+    assertTrue(events(file).stream().noneMatch(e -> e instanceof FileTransfer.DeleteRechecked r && !r.ok()),
+        "no failed recheck journaled: the file is still ours to delete later");
+    Files.delete(path);
+    Files.move(saved, path);
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status(), "deleted once readable");
+  }
 }
