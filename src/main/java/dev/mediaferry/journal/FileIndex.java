@@ -184,6 +184,27 @@ public final class FileIndex implements AutoCloseable {
         + "ORDER BY updated_at LIMIT ?", limit);
   }
 
+  /**
+   * Target paths some file still relies on: one whose local copy may exist (any state but
+   * deleted, purged or superseded), or one deleted locally at or after the given time (inside
+   * keep-days). Two files of equal content can share one target copy, so retention must not
+   * remove a path on behalf of one while another still counts on it.
+   */
+  public synchronized java.util.Set<String> remotePathsReliedOn(long deletedSinceMillis) throws SQLException {
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT remote_path FROM file_index "
+        + "WHERE remote_path IS NOT NULL AND (status NOT IN ('DELETED', 'PURGED', 'SUPERSEDED') "
+        + "OR (status = 'DELETED' AND updated_at >= ?))")) {
+      select.setLong(1, deletedSinceMillis);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          paths.add(rs.getString(1));
+        }
+      }
+    }
+    return paths;
+  }
+
   /** Every target path the journal knows a file at, with that file's status. */
   public synchronized Map<String, Status> remotePaths() throws SQLException {
     Map<String, Status> paths = new HashMap<>();

@@ -17,6 +17,7 @@ import java.util.List;
 
 /** Retention's plan for a measured target: the files to remove to get back above the reserve. */
 public final class Retention {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Retention.class);
   /** At most this many delivered files are looked at per check (the oldest). */
   private static final int CANDIDATES = 10_000;
 
@@ -29,7 +30,10 @@ public final class Retention {
 
   public static List<RetentionPlan.Candidate> plan(FileIndex index, Target target, Settings.Storage settings,
       long bytesToFree, Instant now) throws SQLException, TargetException {
+    Set<String> reliedOn = index.remotePathsReliedOn(
+        now.minus(java.time.Duration.ofDays(settings.retention().keepDays())).toEpochMilli());
     List<RetentionPlan.Candidate> candidates = new ArrayList<>(index.deletedOldestFirst(CANDIDATES).stream()
+        .filter(row -> !reliedOn.contains(row.state().remotePath()))
         .map(row -> new RetentionPlan.Candidate(row.state().file().fileId(), row.state().file().relativePath(),
             row.state().remotePath(), row.state().bytes(), Instant.ofEpochMilli(row.updatedAt())))
         .toList());
@@ -51,12 +55,15 @@ public final class Retention {
       String folder = folders.poll();
       for (String name : target.list(folder)) {
         String path = folder.isEmpty() ? name : folder + "/" + name;
-        RemoteStat stat = target.stat(path).orElse(null);
+        RemoteStat stat = target.stat(path).orElse(null); // links are reported, never followed
         if (stat == null || RemoteLayout.isTempName(name)) {
           continue;
         }
         if (stat.directory()) {
           folders.add(path);
+        } else if (!stat.regularFile()) {
+          LOG.warn("retention: {} on {} is {}; it is neither followed nor removed", path, target.describe(),
+              stat.kind() == RemoteStat.Kind.LINK ? "a symbolic link" : "not a regular file");
         } else if (!known.contains(path)) {
           String label = "(on target) " + path;
           foreign.add(new RetentionPlan.Candidate(FileInfo.of(label, stat.size(), stat.mtimeMillis()).fileId(), label,

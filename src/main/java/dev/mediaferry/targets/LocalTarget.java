@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -85,8 +86,11 @@ public final class LocalTarget implements Target {
   public Optional<RemoteStat> stat(String path) throws TargetException {
     Path file = resolve(path);
     try {
-      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      return Optional.of(new RemoteStat(attrs.size(), attrs.lastModifiedTime().toMillis(), attrs.isDirectory()));
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      RemoteStat.Kind kind = attrs.isSymbolicLink() ? RemoteStat.Kind.LINK
+          : attrs.isDirectory() ? RemoteStat.Kind.DIRECTORY
+          : attrs.isRegularFile() ? RemoteStat.Kind.FILE : RemoteStat.Kind.OTHER;
+      return Optional.of(new RemoteStat(attrs.size(), attrs.lastModifiedTime().toMillis(), kind));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -124,9 +128,17 @@ public final class LocalTarget implements Target {
     }
   }
 
+  /** Never through a symbolic link: the folder holding the file must really be inside the base. */
   @Override
   public void delete(String path) throws TargetException {
     Path file = resolve(path);
+    Path folder = file.getParent();
+    boolean outside = io("resolve " + folder, folder,
+        () -> Files.exists(folder) && !folder.toRealPath().startsWith(base.toRealPath()));
+    if (outside) {
+      throw new TargetException(ErrorKind.PERMANENT, "not deleting " + file + ": its folder leads outside the target "
+          + "base " + base + " through a symbolic link");
+    }
     io("delete " + file, file, () -> Files.deleteIfExists(file));
   }
 

@@ -8,6 +8,7 @@ import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.SafeCopy;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
+import dev.mediaferry.targets.TargetPaths;
 import dev.mediaferry.transfer.FileState.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,6 +358,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     Purged purged = delivered ? new Purged(state.remotePath(), state.bytes(), purge.reason())
         : new Purged(purge.remotePath(), purge.bytes(), purge.reason());
     context.pipeToSelf(blocking(() -> {
+      TargetPaths.requireRegularFile(setup.target(), purged.remotePath()); // never a link, never through one
       setup.target().delete(purged.remotePath());
       return purged;
     }), (done, error) -> done != null ? done : new PurgeFailed(classified(error)));
@@ -374,7 +376,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   private Effect<Event, FileState> onPurgeFailed(FileState state, PurgeFailed failed) {
     busy = false;
-    context.getLog().warn("[{}] retention could not remove {}: {}", file.relativePath(), state.remotePath(),
+    context.getLog().warn("[{}] retention did not remove the target copy: {}", file.relativePath(),
         failed.error().getMessage());
     return rest(state);
   }

@@ -51,11 +51,16 @@ class RetentionScopeTest {
   }
 
   private List<String> chosen(String scope) throws Exception {
+    return chosen(scope, List.of());
+  }
+
+  private List<String> chosen(String scope, List<FileIndex.Change> more) throws Exception {
     JournalDatabase.ensureSchema(dir.resolve("journal.db"));
     try (FileIndex index = FileIndex.open(dir.resolve("journal.db"))) {
       List<FileIndex.Change> changes = new ArrayList<>();
       changes.addAll(journal("delivered", "d/delivered.mp4", true, 90));
       changes.addAll(journal("kept-local", "d/kept-local.mp4", false, 90)); // local copy still there
+      changes.addAll(more);
       index.apply(changes, changes.size());
       Settings.Storage storage = new Settings.Storage(Duration.ofMinutes(1), 0, 0, 80, 90, false,
           new Settings.Retention(true, List.of("**"), 30, scope));
@@ -82,5 +87,30 @@ class RetentionScopeTest {
     remote("other/.x.mp4.mftmp-abc", 300); // our temp name: never
 
     assertEquals(List.of("other/old-foreign.mp4", "d/delivered.mp4"), chosen("all"));
+  }
+
+  @Test
+  void aCopyThatAnotherFileStillReliesOnIsNeverACandidate() throws Exception {
+    remote("d/delivered.mp4", 90);
+    remote("d/kept-local.mp4", 90);
+    remote("d/shared.mp4", 90);
+    List<FileIndex.Change> more = new ArrayList<>();
+    more.addAll(journal("old-twin", "d/shared.mp4", true, 90)); // delivered, local copy gone long ago
+    more.addAll(journal("new-twin", "d/shared.mp4", false, 1)); // same content, "verified" against it; local exists
+    more.addAll(journal("young-twin-of-delivered", "d/delivered.mp4", true, 2)); // deleted inside keep-days
+
+    assertEquals(List.of(), chosen("journal", more));
+  }
+
+  @Test
+  void linksOnTheTargetAreNeverFollowedNorChosen() throws Exception {
+    Path outside = TestFiles.write(dir.resolve("elsewhere/precious.mp4"), 100, 7);
+    Files.setLastModifiedTime(outside, FileTime.from(NOW.minus(Duration.ofDays(400))));
+    Files.createDirectories(dir.resolve("nas"));
+    Files.createSymbolicLink(dir.resolve("nas/linked-folder"), dir.resolve("elsewhere"));
+    Files.createSymbolicLink(dir.resolve("nas/linked-file.mp4"), outside);
+    remote("other/old-foreign.mp4", 200);
+
+    assertEquals(List.of("other/old-foreign.mp4", "d/delivered.mp4"), chosen("all"), "nothing behind a link");
   }
 }

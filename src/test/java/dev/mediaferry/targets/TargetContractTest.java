@@ -133,4 +133,21 @@ abstract class TargetContractTest {
     assertTrue(TestFiles.listFiles(work).stream().noneMatch(p -> p.getFileName().toString().startsWith("pwned")));
     assertTrue(Files.notExists(Path.of("pwned")) && Files.notExists(Path.of("/tmp/pwned")));
   }
+
+  @Test
+  void statDoesNotFollowSymbolicLinks() throws Exception {
+    Path outside = Files.createDirectories(work.resolve("outside"));
+    TestFiles.write(outside.resolve("f.mp4"), 1000, 1);
+    Files.createSymbolicLink(base.resolve("dir-link"), outside);
+    Files.createSymbolicLink(base.resolve("file-link.mp4"), outside.resolve("f.mp4"));
+    target.upload(source("plain", 10), "plain", Target.Progress.NONE, Target.CancelSignal.NEVER);
+
+    RemoteStat dirLink = target.stat("dir-link").orElseThrow();
+    RemoteStat fileLink = target.stat("file-link.mp4").orElseThrow();
+
+    assertEquals(RemoteStat.Kind.LINK, dirLink.kind());
+    assertEquals(RemoteStat.Kind.LINK, fileLink.kind());
+    assertTrue(!dirLink.directory() && !fileLink.regularFile());
+    assertTrue(target.stat("plain").orElseThrow().regularFile());
+  }
 }

@@ -477,4 +477,38 @@ class FileTransferTest {
     spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
     assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status(), "deleted once readable");
   }
+
+  @Test
+  void retentionNeverDeletesThroughALinkOnTheTarget() throws Exception {
+    FileInfo file = source("linked.mp4", 10_000);
+    transfer(file);
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    FileTransfer.Verified verified = (FileTransfer.Verified) events(file).get(2);
+    // the day folder on the NAS is replaced by a link to a folder outside the target
+    Path outside = TestFiles.write(root.resolve("outside/linked.mp4"), 10_000, 3);
+    Path day = nas(verified.remotePath()).getParent();
+    TestFiles.listFiles(day).forEach(p -> p.toFile().delete());
+    Files.delete(day);
+    Files.createSymbolicLink(day, root.resolve("outside"));
+
+    spawn(file, true).tell(new FileTransfer.PurgeRemote(null, 0, "below reserve"));
+
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status(), "not purged");
+    assertTrue(Files.exists(outside), "nothing outside the target is deleted");
+  }
+
+  @Test
+  void retentionNeverDeletesALinkItself() throws Exception {
+    Path outside = TestFiles.write(root.resolve("outside/x.mp4"), 500, 3);
+    Files.createDirectories(nas("other"));
+    Files.createSymbolicLink(nas("other/link.mp4"), outside);
+    FileInfo label = FileInfo.of("(on target) other/link.mp4", 500, 1);
+
+    spawn(label, true).tell(new FileTransfer.PurgeRemote("other/link.mp4", 500, "below reserve"));
+
+    assertEquals(Status.NEW, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+    assertTrue(Files.isSymbolicLink(nas("other/link.mp4")), "the link is reported, not touched");
+    assertTrue(Files.exists(outside));
+  }
 }

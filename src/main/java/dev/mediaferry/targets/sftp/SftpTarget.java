@@ -238,10 +238,26 @@ public final class SftpTarget implements Target {
   @Override
   public Optional<RemoteStat> stat(String path) throws TargetException {
     return withConnection("stat", path, (c, remote) -> {
-      FileAttributes attrs = c.sftp.statExistence(remote);
-      return attrs == null ? Optional.empty() : Optional.of(new RemoteStat(attrs.getSize(),
-          attrs.getMtime() * 1000, attrs.getType() == FileMode.Type.DIRECTORY));
+      FileAttributes attrs;
+      try {
+        attrs = c.sftp.lstat(remote); // a link is reported as a link, never followed
+      } catch (SFTPException e) {
+        if (e.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+      return Optional.of(new RemoteStat(attrs.getSize(), attrs.getMtime() * 1000, kindOf(attrs.getType())));
     });
+  }
+
+  private static RemoteStat.Kind kindOf(FileMode.Type type) {
+    return switch (type) {
+      case REGULAR -> RemoteStat.Kind.FILE;
+      case DIRECTORY -> RemoteStat.Kind.DIRECTORY;
+      case SYMLINK -> RemoteStat.Kind.LINK;
+      default -> RemoteStat.Kind.OTHER;
+    };
   }
 
   @Override
