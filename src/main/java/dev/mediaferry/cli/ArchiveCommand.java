@@ -5,6 +5,7 @@ import dev.mediaferry.audit.AuditEvent;
 import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.IndexProjection;
 import java.nio.file.Files;
@@ -50,9 +51,17 @@ final class ArchiveCommand implements Callable<Integer> {
     if (Files.exists(file)) {
       throw new Settings.Invalid("--to " + file + " already exists; give a new file name");
     }
+    // under the daemon's lock: events written between the read and the delete would be lost
+    InstanceLock lock;
+    try {
+      lock = InstanceLock.acquire(settings.lockFile());
+    } catch (InstanceLock.HeldElsewhere e) {
+      System.err.println("mediaferry: nothing archived: " + e.getMessage());
+      return ExitCode.LOCKED;
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-archive", Daemon.pekkoConfig(settings));
     ExecutorService blocking = Executors.newSingleThreadExecutor();
-    try (FileIndex index = FileIndex.open(journal)) {
+    try (lock; FileIndex index = FileIndex.open(journal)) {
       IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
       Set<String> files = new HashSet<>();
       index.finishedBefore(cutoff.toEpochMilli()).forEach(row -> files.add(row.state().file().fileId()));

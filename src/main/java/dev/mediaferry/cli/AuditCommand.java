@@ -7,6 +7,7 @@ import dev.mediaferry.audit.InvariantChecker;
 import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.transfer.FileState;
@@ -225,8 +226,10 @@ final class AuditCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** Under the daemon's lock: a rebuild beside a running daemon would leave rows wrong. */
   private Integer rebuild(ActorSystem<Void> system, Settings settings) throws Exception {
-    try (FileIndex index = FileIndex.open(settings.journalFile())) {
+    try (InstanceLock lock = InstanceLock.acquire(settings.lockFile());
+         FileIndex index = FileIndex.open(settings.journalFile())) {
       index.clear();
       var blocking = Executors.newSingleThreadExecutor();
       try {
@@ -235,6 +238,9 @@ final class AuditCommand implements Callable<Integer> {
       } finally {
         blocking.shutdown();
       }
+    } catch (InstanceLock.HeldElsewhere e) {
+      System.err.println("mediaferry: the index cannot be rebuilt now: " + e.getMessage());
+      return ExitCode.LOCKED;
     }
     return ExitCode.OK;
   }

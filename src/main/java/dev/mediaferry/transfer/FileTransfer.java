@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -125,8 +124,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private boolean busy;
 
   private FileTransfer(ActorContext<Command> context, FileInfo file, TransferSetup setup, ActorRef<Report> supervisor) {
-    super(persistenceId(file.fileId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    // no restart in place on a journal failure: the entity stops, so its supervisor sees it
+    // (watch), frees the slot and tries the file again after a backoff
+    super(persistenceId(file.fileId()));
     this.context = context;
     this.file = file;
     this.setup = setup;

@@ -92,6 +92,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final ActorRef<AlertManager.Command> alerts;
   private final SpaceBudget budget;
   private final TransferHealth health;
+  /** Consecutive children lost to a journal failure; any report (a child that recovered and answered) resets it. */
+  private static final int JOURNAL_ALERT_AFTER = 3;
+  private int journalFailures;
   private boolean waitingForSpace;
   /** No transfer starts before the first measurement (or a failed attempt at one) has come in. */
   private boolean spaceChecked;
@@ -299,6 +302,12 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private Behavior<Command> onReport(FileTransfer.Report report) {
     String id = report.file().fileId();
+    if (journalFailures > 0) {
+      if (journalFailures >= JOURNAL_ALERT_AFTER) {
+        alerts.tell(new AlertManager.Clear("journal", "journal writes succeed again"));
+      }
+      journalFailures = 0;
+    }
     boolean wasTransfer = inFlight.remove(id);
     if (wasTransfer) {
       budget.finished(report.file().size(), report.bytesSent());
@@ -363,7 +372,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return pull();
   }
 
-  /** A child that stopped without reporting (its journal failed) is tried again later. */
+  /**
+   * A child that stopped without reporting (its journal write or recovery failed: a full or
+   * locked database, a stalling SD card) frees its slot and is tried again after a backoff
+   * that grows with the failures in a row; from the third, a `journal` alert is raised.
+   */
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
     String id = stopped.file().fileId();
     if (children.get(id) != stopped.child()) {
@@ -376,9 +389,16 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     }
     boolean lost = lostTransfer | deletesInProgress.remove(id);
     if (lost && !draining) {
-      getContext().getLog().warn("[{}] stopped without a result; trying again in {}", stopped.file().relativePath(),
-          setup.retry().initial());
-      scheduleWake(stopped.file(), setup.now() + setup.retry().initial().toMillis());
+      journalFailures++;
+      Duration backoff = setup.retry().backoff(journalFailures);
+      getContext().getLog().warn("[{}] stopped without a result (journal write failed; see the error above); "
+          + "trying again in {} ms", stopped.file().relativePath(), backoff.toMillis());
+      if (journalFailures == JOURNAL_ALERT_AFTER) {
+        alerts.tell(new AlertManager.Raise("journal", Alert.Severity.CRITICAL, journalFailures + " journal writes "
+            + "in a row failed (journal " + "database locked by another process, disk full or failing?); files are "
+            + "retried, nothing is lost; check `mediaferry db check` and the disk holding mediaferry.state-dir"));
+      }
+      scheduleWake(stopped.file(), setup.now() + backoff.toMillis());
     }
     return pull();
   }

@@ -35,6 +35,12 @@ class SingleInstanceTest {
       Cli.Result audit = Cli.run(secondDir, "audit", "--config", config);
       assertEquals(0, audit.exitCode(), "audit reads the journal while the daemon runs: " + audit.stderr());
       assertTrue(audit.stdout().contains("files:        0"), audit.stdout());
+      Cli.Result rebuild = Cli.run(secondDir, "audit", "--rebuild-index", "--config", config);
+      assertEquals(3, rebuild.exitCode(), "no index rebuild under a running daemon: " + rebuild.stdout());
+      assertTrue(rebuild.stderr().contains("PID " + first.pid()), rebuild.stderr());
+      Cli.Result archive = Cli.run(secondDir, "db", "archive", "--before", "2030-01-01", "--config", config);
+      assertEquals(3, archive.exitCode(), "no archive under a running daemon: " + archive.stdout());
+      assertTrue(archive.stderr().contains("PID " + first.pid()), archive.stderr());
     } finally {
       first.destroy(); // SIGTERM: a graceful stop
       assertTrue(first.waitFor(60, TimeUnit.SECONDS), "first instance stops on SIGTERM");
