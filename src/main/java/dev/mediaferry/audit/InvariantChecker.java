@@ -32,17 +32,18 @@ public final class InvariantChecker {
     }
   }
 
-  private static final Map<Class<?>, Set<Status>> ALLOWED_FROM = Map.of(
-      FileTransfer.Discovered.class, EnumSet.of(Status.NEW),
-      FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING),
-      FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING),
-      FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING),
-      FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED),
-      FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE),
-      FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE),
-      FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE),
+  private static final Map<Class<?>, Set<Status>> ALLOWED_FROM = Map.ofEntries(
+      Map.entry(FileTransfer.Discovered.class, EnumSet.of(Status.NEW)),
+      Map.entry(FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
+      Map.entry(FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
+      Map.entry(FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING)),
+      Map.entry(FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED)),
+      Map.entry(FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileTransfer.MovingToTrash.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE)),
       // NEW: a file the journal never knew, removed by retention with scope = all
-      FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW));
+      Map.entry(FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW)));
 
   /** What is remembered of one file while its events stream by. */
   private static final class FileCheck {

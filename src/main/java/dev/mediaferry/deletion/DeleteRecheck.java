@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -29,15 +28,30 @@ public final class DeleteRecheck {
     SOURCE_MISSING
   }
 
-  public record Result(Outcome outcome, String remoteSha256, String message) {}
+  /** local: which file was hashed (OK only), so the move to the trash can check it moves that one. */
+  public record Result(Outcome outcome, String remoteSha256, String message, LocalIdentity local) {
+
+    Result(Outcome outcome, String remoteSha256, String message) {
+      this(outcome, remoteSha256, message, null);
+    }
+  }
 
   /** What was verified: where, how big, which hash; and the local file's identity. */
   public record Expected(String remotePath, long bytes, String sha256, Path source, long size, long mtimeMillis) {}
 
   private DeleteRecheck() {}
 
-  /** Throws only for transient target errors, which mean "try the delete later". */
+  /** Reads a local file's SHA-256 (a parameter so a unit test can make the read fail like EIO). */
+  public interface LocalHasher {
+    String sha256(Path file) throws IOException;
+  }
+
+  /** Throws only for transient errors (target or local read), which mean "try the delete later". */
   public static Result run(Target target, Expected expected) throws TargetException {
+    return run(target, expected, Sha256::of);
+  }
+
+  public static Result run(Target target, Expected expected, LocalHasher hasher) throws TargetException {
     Optional<RemoteStat> stat = target.stat(expected.remotePath());
     if (stat.isEmpty()) {
       return new Result(Outcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
@@ -51,25 +65,28 @@ public final class DeleteRecheck {
       return new Result(Outcome.TARGET_COPY_BAD, remoteSha, String.format(
           "hash mismatch: verified sha256 %s, target %s now %s", expected.sha256(), expected.remotePath(), remoteSha));
     }
-    return checkLocal(expected, remoteSha);
+    return checkLocal(expected, remoteSha, hasher);
   }
 
   /**
    * A local file that cannot be read (EIO, permission denied) has not changed for all we
    * know: the delete is postponed (a transient error) and the operator alerted, never given up.
    */
-  private static Result checkLocal(Expected expected, String remoteSha) throws TargetException {
+  private static Result checkLocal(Expected expected, String remoteSha, LocalHasher hasher)
+      throws TargetException {
     try {
-      BasicFileAttributes attrs = Files.readAttributes(expected.source(), BasicFileAttributes.class);
-      if (attrs.size() != expected.size() || attrs.lastModifiedTime().toMillis() != expected.mtimeMillis()) {
+      LocalIdentity before = LocalIdentity.of(expected.source());
+      if (before.size() != expected.size() || before.mtimeMillis() != expected.mtimeMillis()) {
         return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source() + " changed since it was verified");
       }
-      String localSha = Sha256.of(expected.source());
-      if (!localSha.equals(expected.sha256())) {
+      String localSha = hasher.sha256(expected.source());
+      if (!localSha.equals(expected.sha256()) || !LocalIdentity.of(expected.source()).equals(before)) {
         return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source()
-            + " now hashes " + localSha + ", verified " + expected.sha256());
+            + " now hashes " + localSha + " (or changed while hashed), verified " + expected.sha256());
       }
-      return new Result(Outcome.OK, remoteSha, "target copy and local file match sha256 " + remoteSha);
+      return new Result(Outcome.OK, remoteSha, "target copy and local file match sha256 " + remoteSha, before);
+    } catch (LocalIdentity.NotARegularFile e) {
+      return new Result(Outcome.SOURCE_CHANGED, remoteSha, e.getMessage() + "; it is not the file that was verified");
     } catch (NoSuchFileException e) {
       return new Result(Outcome.SOURCE_MISSING, remoteSha, "local file " + expected.source() + " is already gone");
     } catch (IOException e) {

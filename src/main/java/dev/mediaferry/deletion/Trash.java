@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,17 +32,52 @@ public final class Trash {
 
   /** Moves the file into today's folder, never over another file; returns where it went. */
   public Path moveIn(Path source, String relativePath, Instant now) throws IOException {
+    Path dest = plan(relativePath, now);
+    Files.move(source, dest); // same filesystem (checked at start): a rename
+    return dest;
+  }
+
+  /**
+   * Where the file will go: a free name in today's folder (made here). The daemon journals
+   * this before the move, so a crash between the move and its journal entry can be finished.
+   */
+  public Path plan(String relativePath, Instant now) throws IOException {
     Path day = dir.resolve(LocalDate.ofInstant(now, zone).toString());
     Path dest = day.resolve(relativePath).normalize();
     if (!dest.startsWith(day)) {
       throw new IOException("relative path " + relativePath + " escapes the trash folder " + day);
     }
     Files.createDirectories(dest.getParent());
-    for (int n = 1; Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+    for (int n = 1; Files.exists(dest, LinkOption.NOFOLLOW_LINKS); n++) {
       dest = dest.resolveSibling(relativeName(relativePath) + "~" + n);
     }
-    Files.move(source, dest); // same filesystem: a rename; otherwise copy then delete
     return dest;
+  }
+
+  /**
+   * Moves the source to dest (a planned name), then checks that what arrived is the file
+   * that was rechecked: same file key (inode), size and mtime, so the same bytes that were
+   * hashed. Anything else (the file was swapped in between) is moved back and refused.
+   */
+  public static void moveChecked(Path source, Path dest, LocalIdentity expected) throws IOException {
+    Files.move(source, dest);
+    LocalIdentity arrived = LocalIdentity.of(dest);
+    if (!arrived.equals(expected)) {
+      Files.move(dest, source);
+      throw new IOException("the file moved to the trash (" + arrived + ") is not the one rechecked (" + expected
+          + "); it was moved back to " + source + " and not deleted");
+    }
+  }
+
+  /**
+   * After a crash between the move and its journal entry: the source is gone and the planned
+   * trash file holds the verified content. Returns true when that is so.
+   */
+  public static boolean holdsMovedFile(Path source, Path dest, String sha256) throws IOException {
+    if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(dest, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    return dev.mediaferry.targets.Sha256.of(dest).equals(sha256);
   }
 
   private static String relativeName(String relativePath) {

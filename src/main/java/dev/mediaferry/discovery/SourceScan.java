@@ -51,7 +51,8 @@ public final class SourceScan {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (attrs.isRegularFile() && !skipped(file)) {
-          files.add(FileInfo.of(relative(file), attrs.size(), attrs.lastModifiedTime().toMillis()));
+          files.add(FileInfo.of(relative(file), attrs.size(), attrs.lastModifiedTime().toMillis(),
+              attrs.fileKey() == null ? null : attrs.fileKey().toString()));
         }
         return FileVisitResult.CONTINUE;
       }

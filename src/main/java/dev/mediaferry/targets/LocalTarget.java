@@ -50,7 +50,7 @@ public final class LocalTarget implements Target {
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     Path dest = resolve(path);
     MessageDigest digest = Sha256.digest();
-    try (InputStream in = Files.newInputStream(source);
+    try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
          FileChannel out = FileChannel.open(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       byte[] buffer = new byte[Sha256.BUFFER];
       long sent = 0;

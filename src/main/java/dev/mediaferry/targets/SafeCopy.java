@@ -2,6 +2,7 @@ package dev.mediaferry.targets;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -18,8 +19,11 @@ public final class SafeCopy {
   /** Most suffixed names tried before giving up: a sign of a misconfigured layout. */
   private static final int MAX_SUFFIX = 1000;
 
-  /** What to copy; the size and mtime are the source's identity when it was discovered. */
-  public record Request(Path source, long size, long mtimeMillis, String finalPath, String tempPath) {}
+  /**
+   * What to copy; the size, mtime and file key (null: unknown) are the source's identity when
+   * it was discovered.
+   */
+  public record Request(Path source, long size, long mtimeMillis, String fileKey, String finalPath, String tempPath) {}
 
   /** Where the file ended and how; bytesSent is 0 when the target already had it. */
   public record Result(String remotePath, String sha256, long bytes, long bytesSent, long durationMs) {}
@@ -104,17 +108,26 @@ public final class SafeCopy {
     return sent;
   }
 
-  /** The source must still be the file that was discovered: same size, same mtime. */
+  /**
+   * The source must still be the file that was discovered: a regular file (not a link, read
+   * without following one), same size, same mtime, same file key (inode).
+   */
   public static void requireUnchanged(Request request) throws TargetException {
     BasicFileAttributes attrs;
     try {
-      attrs = Files.readAttributes(request.source(), BasicFileAttributes.class);
+      attrs = Files.readAttributes(request.source(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw new TargetException(ErrorKind.PERMANENT, "source file " + request.source()
           + " disappeared before it was safely copied; if it was moved by hand, nothing is lost", e);
     } catch (IOException e) {
       throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e
           + "; check that the mediaferry user can read it", e);
+    }
+    if (!attrs.isRegularFile() || (request.fileKey() != null && attrs.fileKey() != null
+        && !request.fileKey().equals(attrs.fileKey().toString()))) {
+      throw new TargetException(ErrorKind.SOURCE_CHANGED, "source " + request.source() + " was replaced since it was "
+          + "discovered (" + (attrs.isSymbolicLink() ? "now a symbolic link" : "another file under its name")
+          + "); it is not copied through, and a new regular file there is taken as a new file");
     }
     if (attrs.size() != request.size() || attrs.lastModifiedTime().toMillis() != request.mtimeMillis()) {
       throw new TargetException(ErrorKind.SOURCE_CHANGED, String.format(

@@ -35,8 +35,9 @@ public final class Sha256 {
     return hex(digest);
   }
 
+  /** Never through a symbolic link: a link at the path fails (ELOOP). */
   public static String of(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return of(in);
     }
   }

@@ -99,6 +99,12 @@ public record FileState(
         null, false, null, 0);
   }
 
+  /** The recheck passed and the local copy is about to be moved to trashPath. */
+  FileState movingToTrash(String plannedTrashPath) {
+    return new FileState(status, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256, bytes,
+        deleteDueAtMillis, true, plannedTrashPath, failures);
+  }
+
   FileState deleted(String newTrashPath) {
     return new FileState(Status.DELETED, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256,
         bytes, deleteDueAtMillis, rechecked, newTrashPath, failures);

@@ -2,6 +2,7 @@ package dev.mediaferry.transfer;
 
 import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.deletion.LocalIdentity;
 import dev.mediaferry.deletion.Trash;
 import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.RemoteLayout;
@@ -10,6 +11,7 @@ import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.TargetPaths;
 import dev.mediaferry.transfer.FileState.Status;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -68,11 +70,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   private record CopyFailed(TargetException error) implements Command {}
 
-  private record RecheckFinished(DeleteRecheck.Result result) implements Command {}
+  /** trashPath: where the local copy goes (planned when the recheck passed), else null. */
+  private record RecheckFinished(DeleteRecheck.Result result, String trashPath) implements Command {}
 
   private record RecheckFailed(TargetException error) implements Command {}
 
-  private record Trashed(String trashPath) implements Command {}
+  /** recovered: the move had happened before a crash and is only being journaled now. */
+  private record Trashed(String trashPath, boolean recovered) implements Command {}
 
   private record TrashFailed(String message) implements Command {}
 
@@ -100,6 +104,12 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   public record DeleteRechecked(boolean ok, DeleteRecheck.Outcome outcome, String remoteSha256, String message)
       implements Event {}
+
+  /**
+   * Journaled right before the local copy is moved to trashPath: if the daemon dies between the
+   * move and SourceDeleted, recovery finds the file there and finishes the record.
+   */
+  public record MovingToTrash(String trashPath) implements Event {}
 
   public record SourceDeleted(String mode, String trashPath) implements Event {}
 
@@ -212,8 +222,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   private void startCopy(FileState state) {
     busy = true;
-    var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), finalPath(),
-        state.tempPath());
+    var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), file.fileKey(),
+        finalPath(), state.tempPath());
     ProgressLog progress = new ProgressLog(file.relativePath(), file.size());
     ShutdownSignal shutdown = setup.shutdown();
     context.pipeToSelf(blocking(() -> {
@@ -282,8 +292,19 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     busy = true;
     var expected = new DeleteRecheck.Expected(state.remotePath(), state.bytes(), state.sha256(),
         setup.sourceOf(file), file.size(), file.mtimeMillis());
-    context.pipeToSelf(blocking(() -> DeleteRecheck.run(setup.target(), expected)),
-        (result, error) -> result != null ? new RecheckFinished(result) : new RecheckFailed(classified(error)));
+    Trash trash = new Trash(setup.trashDir(), ZoneId.systemDefault());
+    Instant now = Instant.ofEpochMilli(setup.now());
+    String interruptedMove = state.rechecked() ? state.trashPath() : null;
+    context.pipeToSelf(blocking(() -> {
+      if (interruptedMove != null
+          && Trash.holdsMovedFile(setup.sourceOf(file), Path.of(interruptedMove), state.sha256())) {
+        return new Trashed(interruptedMove, true);
+      }
+      DeleteRecheck.Result result = DeleteRecheck.run(setup.target(), expected);
+      String planned = result.outcome() == DeleteRecheck.Outcome.OK
+          ? trash.plan(file.relativePath(), now).toString() : null;
+      return new RecheckFinished(result, planned);
+    }), (result, error) -> result != null ? result : new RecheckFailed(classified(error)));
     return Effect().none();
   }
 
@@ -299,13 +320,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private Effect<Event, FileState> onRecheckFinished(FileState state, RecheckFinished finished) {
     DeleteRecheck.Result r = finished.result();
     boolean ok = r.outcome() == DeleteRecheck.Outcome.OK;
-    EffectBuilder<Event, FileState> persisted = Effect()
-        .persist(new DeleteRechecked(ok, r.outcome(), r.remoteSha256(), r.message()));
+    DeleteRechecked rechecked = new DeleteRechecked(ok, r.outcome(), r.remoteSha256(), r.message());
     if (ok) {
-      return persisted.thenRun(this::startTrashMove);
+      return Effect().persist(List.of(rechecked, new MovingToTrash(finished.trashPath())))
+          .thenRun(s -> startTrashMove(Path.of(finished.trashPath()), r.local()));
     }
     busy = false;
-    return persisted.thenRun(s -> {
+    return Effect().persist(rechecked).thenRun(s -> {
       context.getLog().error("[{}] NOT deleted: recheck before delete failed: {}{}", file.relativePath(), r.message(),
           s.status() == Status.DISCOVERED ? "; the file is transferred again" : "");
       report(s, 0, r.message());
@@ -325,17 +346,19 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     return Effect().stop();
   }
 
-  private void startTrashMove(FileState state) {
-    Trash trash = new Trash(setup.trashDir(), ZoneId.systemDefault());
-    Instant now = Instant.ofEpochMilli(setup.now());
-    context.pipeToSelf(blocking(() -> trash.moveIn(setup.sourceOf(file), file.relativePath(), now).toString()),
-        (path, error) -> path != null ? new Trashed(path) : new TrashFailed(String.valueOf(Blocking.cause(error))));
+  private void startTrashMove(Path trashPath, LocalIdentity rechecked) {
+    Path source = setup.sourceOf(file);
+    context.pipeToSelf(blocking(() -> {
+      Trash.moveChecked(source, trashPath, rechecked);
+      return trashPath.toString();
+    }), (path, error) -> path != null ? new Trashed(path, false) : new TrashFailed(String.valueOf(Blocking.cause(error))));
   }
 
   private Effect<Event, FileState> onTrashed(FileState state, Trashed trashed) {
     busy = false;
     return Effect().persist(new SourceDeleted("trash", trashed.trashPath())).thenRun(s -> {
-      context.getLog().info("[{}] local copy moved to trash {}", file.relativePath(), trashed.trashPath());
+      context.getLog().info("[{}] local copy {} trash {}", file.relativePath(),
+          trashed.recovered() ? "was found (moved before a crash) in the" : "moved to", trashed.trashPath());
       report(s, 0, null);
     }).thenStop();
   }
@@ -431,6 +454,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       return state.deleteScheduled(e.dueAtMillis());
     } else if (event instanceof DeleteRechecked e) {
       return applyRecheck(state, e);
+    } else if (event instanceof MovingToTrash e) {
+      return state.movingToTrash(e.trashPath());
     } else if (event instanceof SourceDeleted e) {
       return state.deleted(e.trashPath());
     } else if (event instanceof RemoteCopyPurged e) {

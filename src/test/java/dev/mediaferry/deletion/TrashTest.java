@@ -50,4 +50,21 @@ class TrashTest {
     assertTrue(Files.exists(root.resolve("2026-11-20/new.mp4")));
     assertTrue(Files.exists(root.resolve("not-a-day/other.mp4")));
   }
+
+  @Test
+  void aFileThatIsNotTheOneRecheckedIsMovedBackNotTrashed() throws Exception {
+    Path source = dev.mediaferry.testing.TestFiles.write(root.resolve("src/a.mp4"), 100, 1);
+    LocalIdentity checked = LocalIdentity.of(source);
+    Path swapped = dev.mediaferry.testing.TestFiles.write(root.resolve("other.mp4"), 100, 2);
+    java.nio.file.Files.setLastModifiedTime(swapped, java.nio.file.attribute.FileTime.fromMillis(checked.mtimeMillis()));
+    java.nio.file.Files.move(swapped, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path dest = new Trash(root.resolve("trash"), java.time.ZoneId.of("UTC")).plan("a.mp4", java.time.Instant.now());
+
+    var error = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> Trash.moveChecked(source, dest, checked));
+
+    org.junit.jupiter.api.Assertions.assertTrue(error.getMessage().contains("moved back"), error.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.exists(source), "back in the source folder");
+    org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(dest));
+  }
 }

@@ -145,7 +145,9 @@ class FileTransferTest {
     List<Object> events = events(file);
     FileTransfer.DeleteRechecked recheck = (FileTransfer.DeleteRechecked) events.get(4);
     assertTrue(recheck.ok());
-    FileTransfer.SourceDeleted deleted = (FileTransfer.SourceDeleted) events.get(5);
+    FileTransfer.MovingToTrash intent = (FileTransfer.MovingToTrash) events.get(5); // journaled before the move
+    FileTransfer.SourceDeleted deleted = (FileTransfer.SourceDeleted) events.get(6);
+    assertEquals(intent.trashPath(), deleted.trashPath());
     assertEquals("trash", deleted.mode());
     assertFalse(Files.exists(settings.source().dir().resolve("a/b.jpg")));
     assertEquals(recheck.remoteSha256(), TestFiles.sha256(Path.of(deleted.trashPath())));
@@ -366,7 +368,7 @@ class FileTransferTest {
 
     assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertFalse(Files.exists(nas(verified.remotePath())));
-    FileTransfer.RemoteCopyPurged purged = (FileTransfer.RemoteCopyPurged) events(file).get(6);
+    FileTransfer.RemoteCopyPurged purged = (FileTransfer.RemoteCopyPurged) events(file).get(7);
     assertEquals(verified.remotePath(), purged.remotePath());
     assertEquals("below reserve", purged.reason());
   }
@@ -452,33 +454,6 @@ class FileTransferTest {
   }
 
   @Test
-  void localReadErrorDuringTheDeleteRecheckPostponesTheDelete() throws Exception {
-    // a real read error on the local copy: a directory in its place with the same size and mtime
-    // passes the attribute check, and reading it fails (EISDIR), as EIO would
-    long directorySize = Files.size(Files.createDirectory(root.resolve("probe")));
-    FileInfo file = source("unreadable.mp4", directorySize);
-    transfer(file);
-    Path path = settings.source().dir().resolve("unreadable.mp4");
-    Path saved = root.resolve("saved.mp4");
-    Files.move(path, saved);
-    Files.createDirectory(path);
-    Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(file.mtimeMillis()));
-
-    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
-    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
-
-    assertEquals(Status.PENDING_DELETE, report.status(), "postponed, not superseded");
-    assertNotNull(report.wakeAtMillis());
-    assertTrue(report.message().contains("unreadable.mp4"), report.message());
-    assertTrue(events(file).stream().noneMatch(e -> e instanceof FileTransfer.DeleteRechecked r && !r.ok()),
-        "no failed recheck journaled: the file is still ours to delete later");
-    Files.delete(path);
-    Files.move(saved, path);
-    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
-    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status(), "deleted once readable");
-  }
-
-  @Test
   void retentionNeverDeletesThroughALinkOnTheTarget() throws Exception {
     FileInfo file = source("linked.mp4", 10_000);
     transfer(file);
@@ -510,5 +485,70 @@ class FileTransferTest {
     assertEquals(Status.NEW, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertTrue(Files.isSymbolicLink(nas("other/link.mp4")), "the link is reported, not touched");
     assertTrue(Files.exists(outside));
+  }
+
+  @Test
+  void crashBetweenTheMoveToTrashAndItsJournalEventIsFinishedOnRecovery() throws Exception {
+    FileInfo file = source("trashed.mp4", 10_000);
+    String sha = TestFiles.sha256(settings.source().dir().resolve("trashed.mp4"));
+    transfer(file);
+    journal.withPolicy(new org.apache.pekko.persistence.testkit.ProcessingPolicy<>() {
+      @Override
+      public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(String pid,
+          org.apache.pekko.persistence.testkit.JournalOperation operation) {
+        boolean sourceDeleted = operation instanceof org.apache.pekko.persistence.testkit.WriteEvents w
+            && w.getBatch().stream().anyMatch(e -> e instanceof FileTransfer.SourceDeleted);
+        return sourceDeleted ? org.apache.pekko.persistence.testkit.StorageFailure.create()
+            : org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+      }
+    });
+    try {
+      ActorRef<FileTransfer.Command> crashing = spawn(file, true);
+      crashing.tell(FileTransfer.ExecuteDelete.INSTANCE);
+      testKit.createTestProbe().expectTerminated(crashing, Duration.ofSeconds(10)); // the "crash"
+    } finally {
+      journal.resetPolicy();
+    }
+    assertFalse(Files.exists(settings.source().dir().resolve("trashed.mp4")), "the move itself happened");
+
+    spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.DELETED, report.status(), "finished, not superseded");
+    FileTransfer.SourceDeleted deleted = events(file).stream().filter(e -> e instanceof FileTransfer.SourceDeleted)
+        .map(e -> (FileTransfer.SourceDeleted) e).findFirst().orElseThrow();
+    assertNotNull(deleted.trashPath());
+    assertEquals(sha, TestFiles.sha256(Path.of(deleted.trashPath())), "the journal says where the file is");
+  }
+
+  @Test
+  void aStableSourceSwappedForALinkIsNeverUploadedThroughTheLink() throws Exception {
+    Path path = TestFiles.write(settings.source().dir().resolve("swap.mp4"), 5000, 1);
+    var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+    FileInfo file = FileInfo.of("swap.mp4", 5000, attrs.lastModifiedTime().toMillis(), attrs.fileKey().toString());
+    Path secret = TestFiles.write(root.resolve("secret/shadow"), 5000, 2); // same size, same mtime
+    Files.setLastModifiedTime(secret, attrs.lastModifiedTime());
+    Files.delete(path);
+    Files.createSymbolicLink(path, secret);
+
+    Report report = transfer(file);
+
+    assertEquals(Status.SUPERSEDED, report.status());
+    assertEquals(ErrorKind.SOURCE_CHANGED, ((FileTransfer.TransferFailed) events(file).get(2)).kind());
+    assertTrue(TestFiles.listFiles(TestSettings.nas(settings)).isEmpty(), "nothing of the link's target uploaded");
+  }
+
+  @Test
+  void aSourceReplacedByAnotherFileWithTheSameSizeAndMtimeIsNotCopied() throws Exception {
+    Path path = TestFiles.write(settings.source().dir().resolve("replaced.mp4"), 5000, 1);
+    var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+    FileInfo file = FileInfo.of("replaced.mp4", 5000, attrs.lastModifiedTime().toMillis(), attrs.fileKey().toString());
+    Path other = TestFiles.write(root.resolve("other.mp4"), 5000, 9);
+    Files.setLastModifiedTime(other, attrs.lastModifiedTime());
+    Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // another inode
+
+    Report report = transfer(file);
+
+    assertEquals(Status.SUPERSEDED, report.status(), "a new inode under the name is a new file");
   }
 }

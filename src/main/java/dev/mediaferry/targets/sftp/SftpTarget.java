@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.EnumSet;
@@ -171,7 +172,7 @@ public final class SftpTarget implements Target {
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     return withConnection("upload to", path, (c, remote) -> {
       MessageDigest digest = Sha256.digest();
-      try (InputStream in = Files.newInputStream(source);
+      try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
            RemoteFile file = c.sftp.open(remote, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
            OutputStream out = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
         int chunk = c.sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();

@@ -93,7 +93,7 @@ class SftpFaultTest {
       try (Target target = SftpTarget.open(ssh.server().url(small), SftpSettings.of(ssh.server().identityFile(),
           ssh.server().knownHosts()))) {
         SafeCopy copy = new SafeCopy(target);
-        var request = new SafeCopy.Request(source, 2 << 20, mtime, "day/clip.mp4",
+        var request = new SafeCopy.Request(source, 2 << 20, mtime, null, "day/clip.mp4",
             RemoteLayout.tempPath("day/clip.mp4", "abcdef0123456789"));
 
         TargetException full = assertThrows(TargetException.class,
