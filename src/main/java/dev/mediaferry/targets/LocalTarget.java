@@ -113,9 +113,21 @@ public final class LocalTarget implements Target {
       throw new TargetException.DestinationExists(dst.toString());
     } catch (UnsupportedOperationException | IOException linkRefused) {
       moveWithoutReplace(src, dst);
+      syncFolder(dst.getParent());
       return;
     }
     delete(from);
+    syncFolder(dst.getParent());
+  }
+
+  /** The rename itself on stable storage: fsync of the folder that holds the new name. */
+  private void syncFolder(Path folder) throws TargetException {
+    io("sync folder " + folder, folder, () -> {
+      try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+        dir.force(true);
+      }
+      return null;
+    });
   }
 
   private void moveWithoutReplace(Path src, Path dst) throws TargetException {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class OpenSshServer implements AutoCloseable {
   public static final String TEST_USER = "mediaferry-test";
   private static final Path SSHD = Path.of("/usr/sbin/sshd");
+  private static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
 
   private final Process process;
   private final int port;
@@ -29,7 +30,10 @@ public final class OpenSshServer implements AutoCloseable {
   private final Path knownHosts;
   private final String user;
 
-  private OpenSshServer(Process process, int port, Path identityFile, Path knownHosts, String user) {
+  private final Path log;
+
+  private OpenSshServer(Process process, int port, Path identityFile, Path knownHosts, String user, Path log) {
+    this.log = log;
     this.process = process;
     this.port = port;
     this.identityFile = identityFile;
@@ -84,11 +88,16 @@ public final class OpenSshServer implements AutoCloseable {
         "StrictModes no",
         "UsePAM no",
         "PermitRootLogin prohibit-password",
-        "Subsystem sftp internal-sftp",
+        // the SFTP server logs each open, close and fsync to its own file, so tests can see them
+        // (a subsystem runs through the login shell, so the redirection works)
+        "Subsystem sftp " + SFTP_SERVER + " -e -l VERBOSE 2>>" + dir.resolve("sftp.log"),
         "") );
     if (isRoot()) {
       Files.createDirectories(Path.of("/run/sshd"));
     }
+    Files.writeString(dir.resolve("sftp.log"), "");
+    Files.setPosixFilePermissions(dir.resolve("sftp.log"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     run(SSHD.toString(), "-t", "-f", config.toString());
     Process process = new ProcessBuilder(SSHD.toString(), "-D", "-f", config.toString(), "-E",
         dir.resolve("sshd.log").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("sshd.out").toFile())
@@ -98,7 +107,7 @@ public final class OpenSshServer implements AutoCloseable {
         + Files.readString(dir.resolve("host_key.pub")).trim().split(" ")[1];
     Path knownHosts = dir.resolve("known_hosts");
     Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + hostKey + "\n");
-    return new OpenSshServer(process, port, dir.resolve("client_key"), knownHosts, user);
+    return new OpenSshServer(process, port, dir.resolve("client_key"), knownHosts, user, dir.resolve("sftp.log"));
   }
 
   /** Lets the login user write into dir (the NAS folder of a test). */
@@ -141,6 +150,11 @@ public final class OpenSshServer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** What the SFTP server logged so far (one line per open, close, fsync...). */
+  public String log() throws IOException {
+    return Files.readString(log);
   }
 
   public int port() {

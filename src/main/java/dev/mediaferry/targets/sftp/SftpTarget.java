@@ -29,6 +29,7 @@ import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.RemoteResourceInfo;
 import net.schmizz.sshj.sftp.Response;
 import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.sftp.SFTPEngine;
 import net.schmizz.sshj.sftp.SFTPException;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.common.DisconnectReason;
@@ -52,6 +53,7 @@ public final class SftpTarget implements Target {
   private final Settings.Sftp settings;
   private final File knownHostsFile;
   private final SshConnectionPool pool;
+  private volatile boolean warnedNoFsync;
   /** auto mode: set once a NAS turned out to have no shell, so later connections do not try. */
   private volatile boolean noShell;
 
@@ -187,9 +189,49 @@ public final class SftpTarget implements Target {
           sent += n;
           progress.sent(sent);
         }
+        out.flush(); // every write acknowledged before the sync
+        fsync(c, file);
       }
       return Sha256.hex(digest);
     });
+  }
+
+  /**
+   * On stable storage before the copy counts: fsync@openssh.com on the open handle when the
+   * server offers it (OpenSSH does). A server without it is named once in the log: its
+   * copies are verified but may still sit in the NAS's write cache.
+   */
+  private void fsync(SshConnection c, RemoteFile file) throws IOException {
+    SFTPEngine engine = c.sftp.getSFTPEngine();
+    if (!engine.supportsServerExtension("fsync", "openssh.com")) {
+      if (!warnedNoFsync) {
+        warnedNoFsync = true;
+        LOG.warn("{} offers no fsync@openssh.com: uploads are verified by hash but cannot be forced to the NAS's "
+            + "disk before the local copy is deleted; keep mediaferry.delete.delay long enough for the NAS to "
+            + "write its cache", endpoint);
+      }
+      return;
+    }
+    engine.request(engine.newExtendedRequest("fsync@openssh.com").putString(handleOf(file)))
+        .retrieve(engine.getTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .ensureStatusPacketIsOK();
+  }
+
+  /** sshj keeps a file's SFTP handle protected and offers no fsync of its own. */
+  private static byte[] handleOf(RemoteFile file) throws IOException {
+    try {
+      java.lang.reflect.Field handle = net.schmizz.sshj.sftp.RemoteResource.class.getDeclaredField("handle");
+      handle.setAccessible(true);
+      return (byte[]) handle.get(file);
+    } catch (ReflectiveOperationException e) {
+      throw new IOException("cannot reach the SFTP handle to fsync it (sshj changed?): " + e, e);
+    }
+  }
+
+  /** Whether the server can sync uploads to disk (fsync@openssh.com); asked once per connection. */
+  public boolean syncsUploads() throws TargetException {
+    return withConnection("ask the extensions of", "", (c, remote) ->
+        c.sftp.getSFTPEngine().supportsServerExtension("fsync", "openssh.com"));
   }
 
   @Override
