@@ -35,6 +35,11 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
   @Override
   protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+    // sshj only compares keys of the offered type: a host known by a key of another type is
+    // not "unknown", its key changed (a man in the middle offering RSA where ed25519 is known)
+    if (knownByAnyKey(hostname)) {
+      return hostKeyChangedAction(hostname, key);
+    }
     if (acceptNew) {
       try {
         HostEntry entry = new HostEntry(null, hostname, KeyType.fromKey(key), key);
@@ -48,10 +53,11 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return false;
       }
     }
-    refusal = String.format("host key of %s (%s %s) is not in %s. Check the fingerprint on the NAS "
-        + "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then add it: ssh-keyscan %s >> %s ; "
-        + "or set mediaferry.target.sftp.host-key-policy = accept-new to record it on first use",
-        hostname, KeyType.fromKey(key), fingerprint(key), getFile(), keyscanArgs(hostname), getFile());
+    refusal = String.format("host key of %s is not in %s. The host offered %s %s: compare it with the NAS's own "
+        + "fingerprint, read on the NAS itself (ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub); only if they match, "
+        + "add it: ssh-keyscan %s >> %s (and remove from that file any line whose key differs); or set mediaferry.target.sftp.host-key-policy = accept-new to record "
+        + "it on first use", hostname, getFile(), KeyType.fromKey(key), fingerprint(key), keyFileType(key),
+        keyscanArgs(hostname), getFile());
     return false;
   }
 
@@ -62,6 +68,25 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         + "key with: ssh-keygen -R '%s' -f %s, then add the new one", hostname, KeyType.fromKey(key),
         fingerprint(key), hostname, getFile());
     return false;
+  }
+
+  private boolean knownByAnyKey(String hostname) {
+    for (KnownHostEntry entry : entries()) {
+      try {
+        if (entry.appliesTo(hostname)) {
+          return true;
+        }
+      } catch (IOException unreadable) {
+        return true; // cannot tell: treat as known, so nothing is accepted blindly
+      }
+    }
+    return false;
+  }
+
+  /** The key's type as OpenSSH names the host key file: ed25519, ecdsa, rsa. */
+  private static String keyFileType(PublicKey key) {
+    String type = KeyType.fromKey(key).toString();
+    return type.contains("ed25519") ? "ed25519" : type.contains("ecdsa") ? "ecdsa" : type.contains("rsa") ? "rsa" : "*";
   }
 
   /** "[host]:port" → "-p port host"; "host" → "host". */

@@ -82,6 +82,33 @@ class SftpSafetyTest {
   }
 
   @Test
+  void aKeyOfAnotherTypeForAKnownHostIsAChangedKeyEvenWithAcceptNew() throws Exception {
+    OpenSshServer.run("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", work.resolve("recorded").toString());
+    String recorded = String.join(" ", List.of(Files.readString(work.resolve("recorded.pub")).split(" ")).subList(0, 2));
+    String line = "[127.0.0.1]:" + ssh.server().port() + " " + recorded + "\n";
+    Path knownHosts = Files.writeString(work.resolve("known_hosts"), line); // the server offers ed25519
+
+    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(ssh.server().url(nas()),
+        SftpSettings.of(ssh.server().identityFile(), knownHosts, "accept-new", "auto")));
+
+    assertEquals(ErrorKind.PERMANENT, e.kind());
+    assertTrue(e.getMessage().contains("CHANGED"), e.getMessage());
+    assertEquals(line, Files.readString(knownHosts), "nothing recorded beside the known key");
+  }
+
+  @Test
+  void theStrictRefusalShowsTheFingerprintToCompareNotABlindKeyscan() throws Exception {
+    Path emptyKnownHosts = Files.writeString(work.resolve("known_hosts"), "");
+
+    TargetException e = assertThrows(TargetException.class, () -> SftpTarget.open(ssh.server().url(nas()),
+        SftpSettings.of(ssh.server().identityFile(), emptyKnownHosts)));
+
+    assertTrue(e.getMessage().contains("SHA256:"), e.getMessage());
+    assertTrue(e.getMessage().contains("compare"), e.getMessage());
+    assertTrue(e.getMessage().contains("only if they match"), e.getMessage());
+  }
+
+  @Test
   void wrongClientKeyIsAPermanentAuthFailure() throws Exception {
     OpenSshServer.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("stranger").toString());
 
