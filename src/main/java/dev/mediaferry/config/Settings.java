@@ -162,10 +162,7 @@ public record Settings(
     if (!target.layout().contains("{name}") && !target.layout().contains("{path}")) {
       throw new Invalid("mediaferry.target.layout = \"" + target.layout() + "\" must contain {name} or {path}");
     }
-    if (delete.trashDir().startsWith(source.dir())) {
-      throw new Invalid("mediaferry.delete.trash-dir (" + delete.trashDir()
-          + ") must not be inside mediaferry.source.dir (" + source.dir() + "): trashed files would be offloaded again");
-    }
+    // folders against each other (by real path) and the trash's filesystem: FolderCheck, at start
   }
 
   private static Path path(Config c, String key) {

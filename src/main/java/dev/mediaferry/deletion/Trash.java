@@ -30,13 +30,6 @@ public final class Trash {
     this.zone = zone;
   }
 
-  /** Moves the file into today's folder, never over another file; returns where it went. */
-  public Path moveIn(Path source, String relativePath, Instant now) throws IOException {
-    Path dest = plan(relativePath, now);
-    Files.move(source, dest); // same filesystem (checked at start): a rename
-    return dest;
-  }
-
   /**
    * Where the file will go: a free name in today's folder (made here). The daemon journals
    * this before the move, so a crash between the move and its journal entry can be finished.

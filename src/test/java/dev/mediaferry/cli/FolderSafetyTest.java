@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.testing.Cli;
-import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -71,15 +71,10 @@ class FolderSafetyTest {
 
   @Test
   void trashOnAnotherFilesystemIsRefused() throws Exception {
-    OpenSshServer.requireRoot("mounting a tmpfs as a second filesystem");
-    Path other = Files.createDirectories(dir.resolve("other-fs"));
-    OpenSshServer.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", other.toString());
-    try {
-      Cli.Result result = run(dir + "/media", dir + "/nas", other + "/trash");
+    try (Tmpfs other = Tmpfs.mount(dir.resolve("other-fs"), "4m")) {
+      Cli.Result result = run(dir + "/media", dir + "/nas", other.dir() + "/trash");
       assertRefused(result, "mediaferry.delete.trash-dir", "filesystem");
       assertTrue(Files.exists(dir.resolve("media/clip.mp4")));
-    } finally {
-      OpenSshServer.run("umount", other.toString());
     }
   }
 

@@ -17,6 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TrashTest {
   @TempDir Path root;
 
+  /** What the daemon does: plan a free name in today's folder, then rename into it. */
+  private static Path moveIn(Trash trash, Path source, String relativePath, java.time.Instant now) throws Exception {
+    Path dest = trash.plan(relativePath, now);
+    java.nio.file.Files.move(source, dest);
+    return dest;
+  }
+
   @Test
   void movesIntoTheDayFolderKeepingThePathAndNeverOverwrites() throws Exception {
     Trash trash = new Trash(root.resolve("trash"), ZoneOffset.UTC);
@@ -24,9 +31,9 @@ class TrashTest {
     Path first = TestFiles.write(root.resolve("src/a/x.mp4"), 10, 1);
     String firstSha = TestFiles.sha256(first);
 
-    Path moved = trash.moveIn(first, "a/x.mp4", day);
+    Path moved = moveIn(trash, first, "a/x.mp4", day);
     Path second = TestFiles.write(root.resolve("src/a/x.mp4"), 20, 2);
-    Path movedAgain = trash.moveIn(second, "a/x.mp4", day);
+    Path movedAgain = moveIn(trash, second, "a/x.mp4", day);
 
     assertEquals(root.resolve("trash/2026-11-20/a/x.mp4"), moved);
     assertEquals(firstSha, TestFiles.sha256(moved));

@@ -106,6 +106,13 @@ class FileTransferTest {
     return journal.persistedInStorage(FileTransfer.persistenceId(file.fileId()).id());
   }
 
+  /** A journal to recover from, starting with the file's Discovered event; the test appends the rest. */
+  private static List<Object> discoveredHistory(FileInfo file) {
+    List<Object> history = new java.util.ArrayList<>();
+    history.add(new FileTransfer.Discovered(file.relativePath(), file.size(), file.mtimeMillis(), "src"));
+    return history;
+  }
+
   private Path nas(String path) {
     return TestSettings.nas(settings).resolve(path);
   }
@@ -336,8 +343,7 @@ class FileTransferTest {
   void longHistoryGetsASnapshotAndStillRecoversToItsState() throws Exception {
     FileInfo file = source("retried.mp4", 1000);
     String pid = FileTransfer.persistenceId(file.fileId()).id();
-    List<Object> history = new java.util.ArrayList<>();
-    history.add(new FileTransfer.Discovered("retried.mp4", file.size(), file.mtimeMillis(), "src"));
+    List<Object> history = discoveredHistory(file);
     for (int attempt = 1; history.size() < FileTransfer.SNAPSHOT_EVERY - 1; attempt++) {
       history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/retried.mp4", ".t"));
       history.add(new FileTransfer.TransferFailed(attempt, ErrorKind.TRANSIENT, "flaky", 0L));
@@ -437,8 +443,7 @@ class FileTransferTest {
   void attemptsInterruptedByCrashesDoNotCountAgainstTheRetryLimit() throws Exception {
     FileInfo file = source("crashy.mp4", 1000);
     String pid = FileTransfer.persistenceId(file.fileId()).id();
-    List<Object> history = new java.util.ArrayList<>();
-    history.add(new FileTransfer.Discovered("crashy.mp4", file.size(), file.mtimeMillis(), "src"));
+    List<Object> history = discoveredHistory(file);
     for (int attempt = 1; attempt <= 10; attempt++) { // ten kill -9 in the middle of uploads
       history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/crashy.mp4", ".t" + attempt));
     }

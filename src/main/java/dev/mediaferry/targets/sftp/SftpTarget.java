@@ -228,12 +228,6 @@ public final class SftpTarget implements Target {
     }
   }
 
-  /** Whether the server can sync uploads to disk (fsync@openssh.com); asked once per connection. */
-  public boolean syncsUploads() throws TargetException {
-    return withConnection("ask the extensions of", "", (c, remote) ->
-        c.sftp.getSFTPEngine().supportsServerExtension("fsync", "openssh.com"));
-  }
-
   @Override
   public String sha256(String path) throws TargetException {
     return withConnection("hash", path, (c, remote) -> {

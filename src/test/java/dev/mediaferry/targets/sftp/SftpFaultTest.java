@@ -14,10 +14,10 @@ import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.OpenSshExtension;
-import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.SftpSettings;
 import dev.mediaferry.testing.TcpFaultProxy;
 import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.Tmpfs;
 import dev.mediaferry.testing.TestSettings;
 import dev.mediaferry.transfer.FileTransfer;
 import dev.mediaferry.transfer.RunSummary;
@@ -82,10 +82,8 @@ class SftpFaultTest {
 
   @Test
   void fullTargetIsClassifiedLeavesNoPartialFileAndSucceedsOnceSpaceIsFreed() throws Exception {
-    OpenSshServer.requireRoot("mounting a small tmpfs");
-    Path small = Files.createDirectories(work.resolve("small"));
-    OpenSshServer.run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
-    try {
+    try (Tmpfs tmpfs = Tmpfs.mount(work.resolve("small"), "4m")) {
+      Path small = tmpfs.dir();
       ssh.server().grant(small);
       Path filler = TestFiles.write(small.resolve("filler.bin"), 3 << 20, 1);
       Path source = TestFiles.write(work.resolve("src/clip.mp4"), 2 << 20, 2);
@@ -108,8 +106,6 @@ class SftpFaultTest {
         assertEquals(TestFiles.sha256(source), done.sha256());
         assertEquals(List.of("clip.mp4"), target.list("day"));
       }
-    } finally {
-      OpenSshServer.run("umount", small.toString());
     }
   }
 }
