@@ -9,6 +9,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -36,6 +37,12 @@ public final class InProcessSftpServer implements AutoCloseable {
   }
 
   public static InProcessSftpServer start(Path keysDir) throws IOException, GeneralSecurityException {
+    return start(keysDir, server -> { });
+  }
+
+  /** As {@link #start(Path)}, with the server's set-up changed before it starts (tests wrap its parts). */
+  public static InProcessSftpServer start(Path keysDir, Consumer<SshServer> customize)
+      throws IOException, GeneralSecurityException {
     Files.createDirectories(keysDir);
     KeyPair hostKey = newKey();
     KeyPair clientKey = newKey();
@@ -47,6 +54,7 @@ public final class InProcessSftpServer implements AutoCloseable {
     server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     server.setCommandFactory(new ProcessShellCommandFactory());
     server.setFileSystemFactory(NativeFileSystemFactory.INSTANCE);
+    customize.accept(server);
     server.start();
 
     Path identity = keysDir.resolve("id_ecdsa");

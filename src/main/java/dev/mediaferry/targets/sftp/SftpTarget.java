@@ -117,10 +117,11 @@ public final class SftpTarget implements Target {
       authenticate(ssh);
       SFTPClient sftp = ssh.newSFTPClient();
       sftp.getSFTPEngine().setTimeoutMs((int) settings.idleTimeout().toMillis());
-      return new SshConnection(ssh, sftp);
+      return new SshConnection(ssh, sftp, settings.idleTimeout());
     } catch (IOException | RuntimeException e) {
+      boolean transportBroke = !ssh.isConnected();
       closeQuietly(ssh);
-      throw classify("connect to", "", e, verifier);
+      throw classify("connect to", "", e, verifier, transportBroke);
     }
   }
 
@@ -251,7 +252,7 @@ public final class SftpTarget implements Target {
     }
     try {
       return c.shell();
-    } catch (IOException e) {
+    } catch (RemoteShell.NoShell e) {
       if ("remote-hash".equals(settings.verify())) {
         throw new TargetException(ErrorKind.PERMANENT, "verify = remote-hash, but " + endpoint.user() + "@"
             + endpoint.host() + " has no shell to hash with (" + e.getMessage()
@@ -379,11 +380,17 @@ public final class SftpTarget implements Target {
 
   // --- errors, classified once, by type and status code ---
 
-  private TargetException classify(String action, String path, Throwable e, KnownHostsVerifier verifier) {
+  private TargetException classify(String action, String path, Throwable e, KnownHostsVerifier verifier,
+      boolean transportBroke) {
     String where = endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port();
     if (e instanceof TransportException t && t.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
       String why = verifier.refusal() != null ? verifier.refusal() : "host key of " + where + " not verifiable";
       return new TargetException(ErrorKind.PERMANENT, why, e);
+    }
+    if (e instanceof UserAuthException && transportBroke) {
+      // sshj reports a login cut short by the network as "exhausted authentication methods" too
+      return new TargetException(ErrorKind.TRANSIENT, "the connection to " + where + " broke during login ("
+          + e.getMessage() + "); retrying", e);
     }
     if (e instanceof UserAuthException) {
       return new TargetException(ErrorKind.PERMANENT, "authentication as " + where + " failed (" + e.getMessage()

@@ -1,6 +1,7 @@
 package dev.mediaferry.targets.sftp;
 
 import java.io.IOException;
+import java.time.Duration;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.sftp.SFTPClient;
 
@@ -8,16 +9,18 @@ import net.schmizz.sshj.sftp.SFTPClient;
 final class SshConnection implements AutoCloseable {
   final SSHClient ssh;
   final SFTPClient sftp;
+  private final Duration deadline;
   private RemoteShell shell;
 
-  SshConnection(SSHClient ssh, SFTPClient sftp) {
+  SshConnection(SSHClient ssh, SFTPClient sftp, Duration deadline) {
     this.ssh = ssh;
     this.sftp = sftp;
+    this.deadline = deadline;
   }
 
   RemoteShell shell() throws IOException {
     if (shell == null) {
-      shell = RemoteShell.start(ssh);
+      shell = RemoteShell.start(ssh, deadline);
     }
     return shell;
   }
