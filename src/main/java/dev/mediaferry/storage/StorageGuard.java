@@ -58,6 +58,10 @@ public final class StorageGuard {
   /** Files whose purge was asked for and not yet seen done: not chosen twice. */
   private final Set<String> purging = new HashSet<>();
   private String lastTargetError;
+  /** A measurement (or a retention plan) is under way: a hung NAS must not get a second one each interval. */
+  private boolean measuring;
+  private boolean planning;
+  private int skippedChecks;
 
   private StorageGuard(ActorContext<Command> context, Target target, Path sourceDir, Settings.Storage settings,
       ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
@@ -81,6 +85,16 @@ public final class StorageGuard {
   }
 
   private Behavior<Command> onCheck() {
+    if (measuring) {
+      skippedChecks++;
+      if (skippedChecks == 1) {
+        context.getLog().warn("the last free-space measurement of {} is still running; no new one starts until it "
+            + "ends (each remote call ends at mediaferry.target.sftp.idle-timeout)", target.describe());
+      }
+      return Behaviors.same();
+    }
+    measuring = true;
+    skippedChecks = 0;
     context.pipeToSelf(CompletableFuture.supplyAsync(this::measure, blocking),
         (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), null, null));
     return Behaviors.same();
@@ -107,11 +121,13 @@ public final class StorageGuard {
   }
 
   private Behavior<Command> onChecked(Checked checked) {
+    measuring = false;
     if (checked.target() != null) {
       supervisor.tell(new TransferSupervisor.TargetSpace(checked.target()));
       lastTargetError = null;
       long shortfall = Retention.shortfall(checked.target(), settings);
-      if (settings.retention().enabled() && shortfall > 0) {
+      if (settings.retention().enabled() && shortfall > 0 && !planning) {
+        planning = true;
         Instant now = Instant.now();
         context.pipeToSelf(Blocking.supply(blocking, () -> Retention.plan(index, target, settings, shortfall, now)),
             (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
@@ -133,6 +149,7 @@ public final class StorageGuard {
 
   /** Asks each chosen file to remove its target copy (the file journals it). */
   private Behavior<Command> onPlanned(Planned planned) {
+    planning = false;
     if (planned.error() != null) {
       context.getLog().error("retention could not read the file index: {}", planned.error());
       return Behaviors.same();

@@ -56,6 +56,39 @@ class StorageGuardTest {
   }
 
   @Test
+  void aMeasurementThatHangsIsNeverJoinedByASecondOne() throws Exception {
+    FaultyTarget target = new FaultyTarget(new LocalTarget(dir));
+    target.fakeSpace = new Space(500, 1000);
+    java.util.concurrent.CountDownLatch nasAnswers = target.blockSpace();
+    TestProbe<TransferSupervisor.Command> supervisor = testKit.createTestProbe();
+    Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 99, 100, false,
+        new Settings.Retention(false, java.util.List.of("**"), 30, "journal"));
+    java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), testKit.<AlertManager.Command>createTestProbe().ref(),
+          blocking, null));
+      org.awaitility.Awaitility.await().until(() -> target.spaceCalls.get() == 1);
+
+      org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit.warn("is still running").expect(testKit.system(),
+          () -> {
+            time.timePasses(Duration.ofSeconds(60));
+            return null;
+          });
+      time.timePasses(Duration.ofSeconds(60));
+      nasAnswers.countDown();
+
+      assertEquals(new Space(500, 1000), supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class).space());
+      assertEquals(1, target.spaceCalls.get(), "two hung intervals started no second measurement");
+      time.timePasses(Duration.ofSeconds(60)); // once answered, the next interval measures again
+      supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class);
+      assertEquals(2, target.spaceCalls.get());
+    } finally {
+      nasAnswers.countDown();
+      blocking.shutdownNow();
+    }
+  }
+
+  @Test
   void belowTheReserveRetentionAsksForTheOldestDeliveredFilesOnce() throws Exception {
     java.nio.file.Path db = dir.resolve("journal.db");
     dev.mediaferry.journal.JournalDatabase.ensureSchema(db);

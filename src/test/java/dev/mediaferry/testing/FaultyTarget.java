@@ -180,8 +180,27 @@ public final class FaultyTarget implements Target {
   /** Free space the target reports from now on (the test plays the NAS filling up); null: the real one. */
   public volatile dev.mediaferry.targets.Space fakeSpace;
 
+  public final AtomicInteger spaceCalls = new AtomicInteger();
+  private volatile CountDownLatch spaceGate;
+
+  /** Free-space questions hang (a NAS that stopped answering) until the returned latch is counted down. */
+  public CountDownLatch blockSpace() {
+    spaceGate = new CountDownLatch(1);
+    return spaceGate;
+  }
+
   @Override
   public dev.mediaferry.targets.Space space(String dir) throws TargetException {
+    spaceCalls.incrementAndGet();
+    CountDownLatch gate = spaceGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TargetException(ErrorKind.TRANSIENT, "interrupted");
+      }
+    }
     dev.mediaferry.targets.Space fake = fakeSpace;
     return fake != null ? fake : real.space(dir);
   }

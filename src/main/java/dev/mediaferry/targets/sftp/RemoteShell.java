@@ -56,6 +56,11 @@ final class RemoteShell implements AutoCloseable {
     return t;
   });
 
+  /** The script the NAS runs, for tests that run it under a local sh. */
+  static String script() {
+    return SCRIPT;
+  }
+
   /** The account clearly has no shell to run the script (refused, or its shell is not POSIX). */
   static final class NoShell extends IOException {
     NoShell(String message, Throwable cause) {

@@ -62,7 +62,9 @@ public final class SftpTarget implements Target {
     this.settings = settings;
     this.knownHostsFile = settings.knownHosts().isEmpty()
         ? new File(System.getProperty("user.home"), ".ssh/known_hosts") : new File(settings.knownHosts());
-    this.pool = new SshConnectionPool(settings.connections(), this::connect);
+    // a borrower waits at most for one connect and two silent calls of another user
+    this.pool = new SshConnectionPool(settings.connections(),
+        settings.connectTimeout().plus(settings.idleTimeout().multipliedBy(2)), this::connect);
   }
 
   /**

@@ -4,6 +4,8 @@ import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.TargetException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * A few SSH connections reused across files. A connection that failed is closed, never
@@ -18,16 +20,28 @@ final class SshConnectionPool implements AutoCloseable {
   private final ConcurrentLinkedDeque<SshConnection> idle = new ConcurrentLinkedDeque<>();
   private final Semaphore permits;
   private final Opener opener;
+  private final int size;
+  private final Duration maxWait;
   private volatile boolean closed;
 
-  SshConnectionPool(int size, Opener opener) {
+  /**
+   * maxWait bounds the wait for a free connection: every call on a connection has its own
+   * deadline, so one held longer than that is a sign of trouble, not of work to wait for.
+   */
+  SshConnectionPool(int size, Duration maxWait, Opener opener) {
     this.permits = new Semaphore(size, true);
+    this.size = size;
+    this.maxWait = maxWait;
     this.opener = opener;
   }
 
   SshConnection borrow() throws TargetException {
     try {
-      permits.acquire();
+      if (!permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new TargetException(ErrorKind.TRANSIENT, "no SSH connection came free within " + maxWait.toSeconds()
+            + "s (all " + size + " in use); retrying later. If transfers wait for connections often, raise "
+            + "mediaferry.target.sftp.connections above mediaferry.transfer.max-concurrent");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TargetException(ErrorKind.TRANSIENT, "interrupted while waiting for an SSH connection");

@@ -2,6 +2,7 @@ package dev.mediaferry.targets.sftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
@@ -78,6 +79,37 @@ class SftpFaultTest {
   void stalledConnectionIsAbortedByTheIdleTimeoutAndRetried() throws Exception {
     RunSummary summary = offloadThroughFault(TcpFaultProxy.Fault.STALL);
     assertEquals(1, summary.verified());
+  }
+
+  @Test
+  void aNasShellThatStopsAnsweringIsGivenUpAfterTheIdleTimeoutAndTheNextCallWorks() throws Exception {
+    Path nas = Files.createDirectories(work.resolve("nas"));
+    ssh.server().grant(nas);
+    Path source = TestFiles.write(work.resolve("src/clip.mp4"), 1 << 20, 5);
+    try (Target target = SftpTarget.open(ssh.server().url(nas),
+        SftpSettings.of(ssh.server().identityFile(), ssh.server().knownHosts()))) { // idle-timeout 4s
+      target.upload(source, "clip.mp4", Target.Progress.NONE, Target.CancelSignal.NEVER);
+      assertEquals(TestFiles.sha256(source), target.sha256("clip.mp4")); // the NAS shell runs now
+      signalNasShells("STOP"); // hung: sshd still answers keepalives, the shell says nothing
+      try {
+        TargetException silent = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+            () -> assertThrows(TargetException.class, () -> target.sha256("clip.mp4")));
+
+        assertEquals(ErrorKind.TRANSIENT, silent.kind());
+        assertTrue(silent.getMessage().contains("idle-timeout"), silent.getMessage());
+        assertEquals(TestFiles.sha256(source), target.sha256("clip.mp4"), "a new connection, a new shell");
+      } finally {
+        signalNasShells("CONT");
+      }
+    }
+  }
+
+  /** Sends a signal to the NAS shells (their script says READY) of the test's login user. */
+  private static void signalNasShells(String signal) throws Exception {
+    Process pkill = new ProcessBuilder("pkill", "-" + signal, "-u", ssh.server().user(), "-f", "echo READY")
+        .redirectErrorStream(true).start();
+    assertTrue(pkill.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, pkill.exitValue(), "pkill found the NAS shell");
   }
 
   @Test
