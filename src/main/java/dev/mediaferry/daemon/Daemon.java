@@ -19,6 +19,7 @@ import dev.mediaferry.journal.JournalDatabase;
 import java.io.IOException;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
 import dev.mediaferry.transfer.TransferSetup;
@@ -54,8 +55,10 @@ public final class Daemon {
   }
 
   /** Starts the daemon; with once, it takes the files present now and completes summary(). */
-  public static Daemon start(Settings settings, Target target, boolean once) throws IOException {
+  public static Daemon start(Settings settings, Target unguarded, boolean once) throws IOException {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
+    Target target = TargetIdentity.guard(unguarded,
+        JournalDatabase.targetRecord(settings.journalFile(), settings.target().url()));
     FileIndex index = FileIndex.open(settings.journalFile());
     ActorSystem<IndexReady> system = ActorSystem.create(
         guardian(settings, target, index, once ? summary : null), "mediaferry", pekkoConfig(settings));

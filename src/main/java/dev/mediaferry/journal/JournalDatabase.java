@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.mediaferry.targets.TargetIdentity;
 import java.sql.Statement;
 
 /**
@@ -52,9 +55,57 @@ public final class JournalDatabase {
       meta_ser_manifest TEXT,
       meta_payload BLOB,
       PRIMARY KEY (persistence_id, sequence_number))""",
+    // the identity marker of each target url this daemon wrote to (TargetIdentity)
+    """
+    CREATE TABLE IF NOT EXISTS target_identity (
+      target_url TEXT PRIMARY KEY,
+      marker_id TEXT NOT NULL,
+      recorded_at BIGINT NOT NULL)""",
   };
 
   private JournalDatabase() {}
+
+  /** The identity record of one target url, kept in this database beside the journal. */
+  public static TargetIdentity.Record targetRecord(Path dbFile, String targetUrl) {
+    return new TargetIdentity.Record() {
+      @Override
+      public String recorded() throws IOException {
+        return query(dbFile, "SELECT marker_id FROM target_identity WHERE target_url = ?", targetUrl);
+      }
+
+      @Override
+      public void record(String markerId) throws IOException {
+        try (Connection c = DriverManager.getConnection(url(dbFile));
+             PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO target_identity "
+                 + "(target_url, marker_id, recorded_at) VALUES (?, ?, ?)")) {
+          insert.setString(1, targetUrl);
+          insert.setString(2, markerId);
+          insert.setLong(3, System.currentTimeMillis());
+          insert.executeUpdate();
+        } catch (SQLException e) {
+          throw new IOException("cannot record the target's identity in " + dbFile + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public boolean journalHasFiles() throws IOException {
+        return query(dbFile, "SELECT 1 FROM event_journal LIMIT 1") != null;
+      }
+    };
+  }
+
+  private static String query(Path dbFile, String sql, String... parameters) throws IOException {
+    try (Connection c = DriverManager.getConnection(url(dbFile)); PreparedStatement select = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        select.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + dbFile + ": " + e.getMessage(), e);
+    }
+  }
 
   /** Creates the file and its tables when missing; safe to call on every start. */
   public static void ensureSchema(Path dbFile) throws IOException {

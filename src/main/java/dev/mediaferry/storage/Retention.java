@@ -6,6 +6,7 @@ import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.RemoteStat;
 import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.transfer.FileInfo;
 import java.sql.SQLException;
@@ -56,7 +57,7 @@ public final class Retention {
       for (String name : target.list(folder)) {
         String path = folder.isEmpty() ? name : folder + "/" + name;
         RemoteStat stat = target.stat(path).orElse(null); // links are reported, never followed
-        if (stat == null || RemoteLayout.isTempName(name)) {
+        if (stat == null || RemoteLayout.isTempName(name) || TargetIdentity.isMarker(path)) {
           continue;
         }
         if (stat.directory()) {

@@ -6,6 +6,8 @@ import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.transfer.TransferSupervisor;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -34,7 +36,8 @@ public final class StorageGuard {
 
   private enum Check implements Command { INSTANCE }
 
-  private record Checked(Space target, String targetError, Space dock, String dockError) implements Command {}
+  private record Checked(Space target, String targetError, Space dock, String dockError, String identityProblem)
+      implements Command {}
 
   private record Planned(List<RetentionPlan.Candidate> chosen, long shortfall, String error) implements Command {}
 
@@ -96,16 +99,23 @@ public final class StorageGuard {
     measuring = true;
     skippedChecks = 0;
     context.pipeToSelf(CompletableFuture.supplyAsync(this::measure, blocking),
-        (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), null, null));
+        (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), null, null, null));
     return Behaviors.same();
   }
 
-  /** Blocking: df on the NAS (or statvfs locally) and the dock's filesystem. */
+  /** Blocking: the target's identity, df on the NAS (or statvfs locally) and the dock's filesystem. */
   private Checked measure() {
     Space targetSpace = null;
     String targetError = null;
+    String identityProblem = null;
     try {
+      target.checkIdentity(); // an unmounted share's free space would be the dock's own
       targetSpace = target.space("");
+    } catch (TargetException e) {
+      if (e.kind() == ErrorKind.WRONG_TARGET) {
+        identityProblem = e.getMessage();
+      }
+      targetError = e.getMessage();
     } catch (IOException e) {
       targetError = e.getMessage();
     }
@@ -117,11 +127,15 @@ public final class StorageGuard {
     } catch (IOException e) {
       dockError = e.toString();
     }
-    return new Checked(targetSpace, targetError, dock, dockError);
+    return new Checked(targetSpace, targetError, dock, dockError, identityProblem);
   }
 
   private Behavior<Command> onChecked(Checked checked) {
     measuring = false;
+    if (checked.identityProblem() != null) {
+      // a measured space below says the marker was found: that is what resumes the supervisor
+      supervisor.tell(new TransferSupervisor.TargetIdentityChecked(checked.identityProblem()));
+    }
     if (checked.target() != null) {
       supervisor.tell(new TransferSupervisor.TargetSpace(checked.target()));
       lastTargetError = null;

@@ -64,6 +64,12 @@ public interface Target extends AutoCloseable {
   /** Names (not paths) of the entries in dir; empty when dir is missing. */
   List<String> list(String dir) throws TargetException;
 
+  /**
+   * Fails with {@link ErrorKind#WRONG_TARGET} when this is not the target recorded for this
+   * daemon (see {@link TargetIdentity}); a bare target has no identity to check.
+   */
+  default void checkIdentity() throws TargetException {}
+
   @Override
   void close();
 }

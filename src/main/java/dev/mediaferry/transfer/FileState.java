@@ -69,7 +69,7 @@ public record FileState(
 
   FileState failed(Status newStatus, ErrorKind kind, String message, Long retryAt) {
     return new FileState(newStatus, file, attempt, null, retryAt, kind, message, remotePath, sha256, bytes,
-        null, false, trashPath, failures + 1);
+        null, false, trashPath, failures + (kind.countsAsFailure() ? 1 : 0));
   }
 
   FileState verified(String newRemotePath, String newSha256, long newBytes) {

@@ -81,7 +81,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private record TrashFailed(String message) implements Command {}
 
   /** Sent to the supervisor whenever the file comes to rest; wakeAt says when it wants to go on. */
-  public record Report(FileInfo file, Status status, Long wakeAtMillis, long bytesSent, String message) {}
+  /** Where the file rests now; errorKind is set when an error put it there (message says which). */
+  public record Report(FileInfo file, Status status, Long wakeAtMillis, long bytesSent, String message,
+      ErrorKind errorKind) {}
 
   // --- events (never rename one: old journals must keep loading) ---
 
@@ -258,13 +260,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       return Effect().stop();
     }
     int attempt = state.attempt();
-    int failures = state.failures() + 1; // attempts cut short by a crash or shutdown are not counted
+    // attempts cut short by a crash or shutdown, or by a wrong target, are not counted
+    int failures = state.failures() + (error.kind().countsAsFailure() ? 1 : 0);
     boolean retry = error.kind().retryable() && !setup.retry().exhausted(failures);
-    Long retryAt = retry ? setup.now() + setup.retry().backoff(failures).toMillis() : null;
+    Long retryAt = retry ? setup.now() + setup.retry().backoff(Math.max(1, failures)).toMillis() : null;
     return Effect().persist(new TransferFailed(attempt, error.kind(), error.getMessage(), retryAt))
         .thenRun(s -> {
           logFailure(s, failures, error);
-          report(s, 0, error.getMessage());
+          report(s, 0, error.getMessage(), error.kind());
         })
         .thenStop();
   }
@@ -336,13 +339,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private Effect<Event, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
     context.getLog().warn("[{}] delete postponed, the copies could not be rechecked: {}", file.relativePath(),
         failed.error().getMessage());
-    return postponeDelete(state, failed.error().getMessage());
+    return postponeDelete(state, failed.error().getMessage(), failed.error().kind());
   }
 
   /** Nothing journaled: the file stays due and asks to be woken after the initial retry delay. */
-  private Effect<Event, FileState> postponeDelete(FileState state, String message) {
+  private Effect<Event, FileState> postponeDelete(FileState state, String message, ErrorKind kind) {
     busy = false;
-    supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0, message));
+    supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0, message,
+        kind));
     return Effect().stop();
   }
 
@@ -366,7 +370,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private Effect<Event, FileState> onTrashFailed(FileState state, TrashFailed failed) {
     context.getLog().error("[{}] could not move the local copy to the trash {}: {}; check that folder's "
         + "permissions and free space. Retrying later.", file.relativePath(), setup.trashDir(), failed.message());
-    return postponeDelete(state, failed.message());
+    return postponeDelete(state, failed.message(), null);
   }
 
   // --- retention ---
@@ -412,12 +416,16 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   private void report(FileState state, long bytesSent, String message) {
+    report(state, bytesSent, message, null);
+  }
+
+  private void report(FileState state, long bytesSent, String message, ErrorKind errorKind) {
     Long wakeAt = switch (state.status()) {
       case DISCOVERED -> state.retryAtMillis() == null ? setup.now() : state.retryAtMillis();
       case PENDING_DELETE -> state.deleteDueAtMillis();
       default -> null;
     };
-    supervisor.tell(new Report(file, state.status(), wakeAt, bytesSent, message));
+    supervisor.tell(new Report(file, state.status(), wakeAt, bytesSent, message, errorKind));
   }
 
   private <T> CompletableFuture<T> blocking(Blocking.Work<T> work) {

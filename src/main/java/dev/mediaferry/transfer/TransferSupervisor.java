@@ -9,6 +9,7 @@ import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.TransferHealth;
 import dev.mediaferry.storage.SpaceBudget;
+import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.transfer.FileState.Status;
 import java.time.Duration;
@@ -55,6 +56,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** A fresh measurement of the target's space from the StorageGuard; null when it could not be measured. */
   public record TargetSpace(Space space) implements Command {}
 
+  /** From the StorageGuard: the target is not the recorded one (a later TargetSpace with a space says it is again). */
+  public record TargetIdentityChecked(String problem) implements Command {}
+
   /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
@@ -96,6 +100,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private static final int JOURNAL_ALERT_AFTER = 3;
   private int journalFailures;
   private boolean waitingForSpace;
+  /** Why the target is not the recorded one (marker missing); null when it is: nothing starts meanwhile. */
+  private String identityProblem;
   /** No transfer starts before the first measurement (or a failed attempt at one) has come in. */
   private boolean spaceChecked;
   /** Index lookups under way: work this run has not routed yet. */
@@ -155,6 +161,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
         .onMessage(TargetSpace.class, this::onTargetSpace)
+        .onMessage(TargetIdentityChecked.class, checked -> onIdentity(checked.problem()))
         .onMessage(DockCritical.class, critical -> {
           deleteScheduler.tell(new DeleteScheduler.AllDueNow(critical.reason()));
           return this;
@@ -243,13 +250,14 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   /** Starts transfers and deletes while slots are free. */
   private Behavior<Command> pull() {
-    while (!draining && spaceChecked && inFlight.size() < maxConcurrent && !queue.isEmpty()
+    while (!draining && spaceChecked && identityProblem == null && inFlight.size() < maxConcurrent && !queue.isEmpty()
         && roomFor(queue.peek())) {
       FileInfo file = queue.poll();
       inFlight.add(file.fileId());
       child(file).tell(new FileTransfer.Transfer(file));
     }
-    while (!draining && deletesInProgress.size() < maxConcurrent && !deleteQueue.isEmpty()) {
+    while (!draining && identityProblem == null && deletesInProgress.size() < maxConcurrent
+        && !deleteQueue.isEmpty()) {
       DeleteIsDue due = deleteQueue.poll();
       deletesInProgress.add(due.file().fileId());
       child(due.file()).tell(due.earlyReason() == null ? FileTransfer.ExecuteDelete.INSTANCE
@@ -281,7 +289,23 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     spaceChecked = true;
     if (measured.space() != null) {
       budget.measured(measured.space());
+      if (identityProblem != null) {
+        return onIdentity(null); // the guard measures only a target whose marker it found
+      }
     }
+    return pull();
+  }
+
+  /** A wrong target pauses transfers and deletes (one alert) until a check finds the marker again. */
+  private Behavior<Command> onIdentity(String problem) {
+    if (problem != null && identityProblem == null) {
+      getContext().getLog().error("transfers and deletes paused: {}", problem);
+      alerts.tell(new AlertManager.Raise("target-identity", Alert.Severity.CRITICAL, problem));
+    } else if (problem == null && identityProblem != null) {
+      getContext().getLog().info("the target's identity marker is back: transfers and deletes resume");
+      alerts.tell(new AlertManager.Clear("target-identity", "the target's identity marker is back"));
+    }
+    identityProblem = problem;
     return pull();
   }
 
@@ -321,6 +345,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     if (report.status() == Status.PENDING_DELETE && report.message() != null) {
       alerts.tell(new AlertManager.Raise("delete-postponed", Alert.Severity.WARNING, "delete of "
           + report.file().relativePath() + " postponed: " + report.message()));
+    }
+    if (report.errorKind() == ErrorKind.WRONG_TARGET) {
+      onIdentity(report.message());
     }
     deletesInProgress.remove(id);
     children.remove(id);
@@ -421,13 +448,13 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     }
     boolean idle = lookups == 0 && queue.isEmpty() && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
         && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
-    // --once: files held back for want of target space are reported as not done instead of waited for
-    boolean onlyWaitingForSpace = waitingForSpace && lookups == 0 && inFlight.isEmpty() && waiting.isEmpty()
+    // --once: files held back for want of target space (or a wrong target) are reported as not done
+    boolean onlyWaitingForSpace = (waitingForSpace || identityProblem != null) && lookups == 0 && inFlight.isEmpty() && waiting.isEmpty()
         && deletesDue.isEmpty() && deleteQueue.isEmpty() && deletesInProgress.isEmpty();
     if (idleReplyTo != null && (idle || onlyWaitingForSpace)) {
       if (!idle) {
-        getContext().getLog().error("{} files not transferred: the target has no room above its reserve",
-            queue.size());
+        getContext().getLog().error("{} files not transferred: {}", queue.size(),
+            identityProblem != null ? identityProblem : "the target has no room above its reserve");
       }
       idleReplyTo.tell(idle ? summary : summary.plusWaiting(queue.size()));
       idleReplyTo = null;

@@ -69,6 +69,9 @@ public final class FaultyTarget implements Target {
 
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+    if (dev.mediaferry.targets.TargetIdentity.isMarker(path)) {
+      return real.upload(source, path, progress, cancel); // faults are for media files, not the identity marker
+    }
     uploadsStarted.incrementAndGet();
     awaitGate(path, cancel);
     if (permanentFor != null && path.contains(permanentFor)) {

@@ -48,7 +48,7 @@ public final class TestFiles {
     }
   }
 
-  /** Every regular file under root, hidden ones included. */
+  /** Every regular file under root, hidden ones included, except a target's identity marker. */
   public static List<Path> listFiles(Path root) {
     List<Path> files = new ArrayList<>();
     if (!Files.exists(root)) {
@@ -58,7 +58,9 @@ public final class TestFiles {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          files.add(file);
+          if (!dev.mediaferry.targets.TargetIdentity.isMarker(file.getFileName().toString())) {
+            files.add(file);
+          }
           return FileVisitResult.CONTINUE;
         }
       });

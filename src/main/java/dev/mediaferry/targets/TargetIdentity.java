@@ -1,0 +1,209 @@
+package dev.mediaferry.targets;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A target is known by a marker file at its base, {@code .mediaferry-target-<id>}, written
+ * at first use and recorded in the journal database. An unmounted share (its empty mount
+ * point on the edge's own disk) or another server has no such marker, so nothing is written
+ * there: copies that "verify" on the wrong disk would send the originals to the trash.
+ */
+public final class TargetIdentity {
+  public static final String MARKER_PREFIX = ".mediaferry-target-";
+  private static final Logger LOG = LoggerFactory.getLogger(TargetIdentity.class);
+
+  /** Where the identity of a target url is recorded (the journal database). */
+  public interface Record {
+    /** The marker id recorded for this target, or null when none is. */
+    String recorded() throws IOException;
+
+    void record(String markerId) throws IOException;
+
+    /** Whether the journal knows any file: a daemon that ran before, not a fresh install. */
+    boolean journalHasFiles() throws IOException;
+  }
+
+  private TargetIdentity() {}
+
+  public static String markerName(String id) {
+    return MARKER_PREFIX + id;
+  }
+
+  public static boolean isMarker(String relativePath) {
+    return relativePath.startsWith(MARKER_PREFIX) && !relativePath.contains("/");
+  }
+
+  /** The marker id found at the target's base; empty when there is none; an error when there are several. */
+  public static Optional<String> find(Target target) throws TargetException {
+    List<String> ids = target.list("").stream().filter(TargetIdentity::isMarker)
+        .map(name -> name.substring(MARKER_PREFIX.length())).toList();
+    if (ids.size() > 1) {
+      throw new TargetException(ErrorKind.WRONG_TARGET, target.describe() + " holds " + ids.size()
+          + " identity markers (" + String.join(", ", ids) + "); keep the one `mediaferry target init` names");
+    }
+    return ids.stream().findFirst();
+  }
+
+  /** Writes a new marker at the target's base and returns its id. */
+  public static String write(Target target) throws TargetException {
+    String id = UUID.randomUUID().toString();
+    Path local = null;
+    try {
+      local = Files.createTempFile("mediaferry-marker", ".txt");
+      Files.writeString(local, "mediaferry target marker: do not delete. Without it mediaferry writes nothing "
+          + "here (it takes this folder for an unmounted share or another server).\nid=" + id + "\ncreated="
+          + Instant.now() + "\nby=" + hostName() + "\n");
+      target.mkdirs("");
+      target.upload(local, markerName(id), Target.Progress.NONE, Target.CancelSignal.NEVER);
+      return id;
+    } catch (IOException e) {
+      throw e instanceof TargetException t ? t
+          : new TargetException(ErrorKind.TRANSIENT, "cannot write the identity marker: " + e.getMessage(), e);
+    } finally {
+      if (local != null) {
+        local.toFile().delete();
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown host";
+    }
+  }
+
+  /** What `mediaferry target init` does: adopts the marker found, or writes one; records it. */
+  public static String init(Target target, Record record) throws IOException {
+    String id = find(target).orElse(null);
+    if (id == null) {
+      id = write(target);
+    }
+    record.record(id);
+    return id;
+  }
+
+  /** The target with every write, stat and hash made only after its marker was seen (list and space are not). */
+  public static Target guard(Target target, Record record) {
+    return new Guarded(target, record);
+  }
+
+  private static final class Guarded implements Target {
+    private final Target real;
+    private final Record record;
+    private String expected;
+
+    Guarded(Target real, Record record) {
+      this.real = real;
+      this.record = record;
+    }
+
+    /** First use writes (or adopts) the marker; afterwards it must be there. */
+    @Override
+    public synchronized void checkIdentity() throws TargetException {
+      if (expected == null) {
+        expected = firstUse();
+      }
+      Optional<RemoteStat> marker = real.stat(markerName(expected));
+      if (marker.isEmpty() || marker.get().kind() != RemoteStat.Kind.FILE) {
+        throw new TargetException(ErrorKind.WRONG_TARGET, "the identity marker " + markerName(expected)
+            + " is missing from " + real.describe() + ": the share may not be mounted, or this is another server. "
+            + "Nothing is written there and transfers wait. Mount the share; if this is a new target on purpose, "
+            + "stop mediaferry and run `scripts/mediaferry target init`");
+      }
+    }
+
+    private String firstUse() throws TargetException {
+      try {
+        String recorded = record.recorded();
+        if (recorded != null) {
+          return recorded;
+        }
+        Optional<String> found = find(real);
+        if (found.isEmpty() && real.list("").isEmpty() && record.journalHasFiles()) {
+          throw new TargetException(ErrorKind.WRONG_TARGET, real.describe() + " is empty and has no identity "
+              + "marker, but the journal knows files delivered before: the share may not be mounted. If this is "
+              + "a new, empty target on purpose, stop mediaferry and run `scripts/mediaferry target init`");
+        }
+        String id = found.isPresent() ? found.get() : write(real);
+        record.record(id);
+        LOG.info("target {} is known by its marker {} from now on", real.describe(), markerName(id));
+        return id;
+      } catch (TargetException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new TargetException(ErrorKind.TRANSIENT, "cannot read or record the target's identity: "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return real.describe();
+    }
+
+    @Override
+    public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+      checkIdentity();
+      return real.upload(source, path, progress, cancel);
+    }
+
+    @Override
+    public String sha256(String path) throws TargetException {
+      checkIdentity();
+      return real.sha256(path);
+    }
+
+    @Override
+    public Optional<RemoteStat> stat(String path) throws TargetException {
+      checkIdentity(); // "missing" on the wrong disk would send the file round again, or count as free
+      return real.stat(path);
+    }
+
+    @Override
+    public void renameNoReplace(String from, String to) throws TargetException {
+      checkIdentity();
+      real.renameNoReplace(from, to);
+    }
+
+    @Override
+    public void delete(String path) throws TargetException {
+      checkIdentity();
+      if (isMarker(path)) {
+        throw new TargetException(ErrorKind.PERMANENT, "refusing to delete the target's identity marker " + path);
+      }
+      real.delete(path);
+    }
+
+    @Override
+    public void mkdirs(String dir) throws TargetException {
+      checkIdentity();
+      real.mkdirs(dir);
+    }
+
+    @Override
+    public Space space(String dir) throws TargetException {
+      return real.space(dir);
+    }
+
+    @Override
+    public List<String> list(String dir) throws TargetException {
+      return real.list(dir);
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+}
