@@ -55,9 +55,15 @@ public final class FileIndex implements AutoCloseable {
 
   public static FileIndex open(Path dbFile) throws IOException {
     try {
-      Connection connection = DriverManager.getConnection(JournalDatabase.url(dbFile));
+      // The index shares the journal's file. Its write transactions read rows, then write them:
+      // begun DEFERRED, such a transaction fails at once with SQLITE_BUSY(_SNAPSHOT) when the
+      // journal commits in between, whatever the busy timeout. IMMEDIATE takes the write lock
+      // first, so the two writers queue on the busy timeout instead of colliding.
+      org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+      config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+      config.setBusyTimeout(10_000);
+      Connection connection = DriverManager.getConnection(JournalDatabase.url(dbFile), config.toProperties());
       try (Statement statement = connection.createStatement()) {
-        statement.execute("PRAGMA busy_timeout=10000");
         for (String ddl : SCHEMA) {
           statement.execute(ddl);
         }
