@@ -34,6 +34,7 @@ public final class InvariantChecker {
 
   private static final Map<Class<?>, Set<Status>> ALLOWED_FROM = Map.ofEntries(
       Map.entry(FileTransfer.Discovered.class, EnumSet.of(Status.NEW)),
+      Map.entry(FileTransfer.Rediscovered.class, EnumSet.of(Status.DELETED, Status.SUPERSEDED, Status.PURGED)),
       Map.entry(FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
       Map.entry(FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
       Map.entry(FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING)),
@@ -76,7 +77,11 @@ public final class InvariantChecker {
     if (!allowed.contains(file.state.status())) {
       flag(e, file, "5: illegal transition", e.type() + " while the file was " + file.state.status(), List.of(e));
     }
-    if (e.event() instanceof FileTransfer.Verified v) {
+    if (e.event() instanceof FileTransfer.Rediscovered) {
+      file.verified = null; // a new generation: its delete needs its own verify and recheck
+      file.recheck = null;
+      file.advanced = null;
+    } else if (e.event() instanceof FileTransfer.Verified v) {
       file.verified = e;
       file.recheck = null;
       file.advanced = null;

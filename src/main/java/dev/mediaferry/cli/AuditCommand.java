@@ -104,6 +104,8 @@ final class AuditCommand implements Callable<Integer> {
         replay.accept(e);
         if (e.event() instanceof FileTransfer.Discovered d) {
           paths.put(e.fileId(), d.path());
+        } else if (e.event() instanceof FileTransfer.Rediscovered d) {
+          paths.put(e.fileId(), d.path());
         }
         boolean inWindow = !e.time().isBefore(from) && e.time().isBefore(to);
         if (report != null) {

@@ -113,6 +113,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
    */
   public record MovingToTrash(String trashPath) implements Event {}
 
+  /**
+   * A file with the id (path, size, mtime) of a finished one appeared in the source: a camera
+   * with an unset clock, or `cp -p`. It is a new generation of that id and lives its whole
+   * life again; previous is where the last generation had ended (DELETED, SUPERSEDED, PURGED).
+   */
+  public record Rediscovered(String path, long size, long mtimeMillis, String source, Status previous)
+      implements Event {}
+
   public record SourceDeleted(String mode, String trashPath) implements Event {}
 
   public record RemoteCopyPurged(String remotePath, long bytes, String reason) implements Event {}
@@ -204,7 +212,16 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
           ? Effect().persist(new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
               .thenRun(s -> report(s, 0, null)).thenStop()
           : rest(state);
-      case PENDING_DELETE, DELETED, QUARANTINED, SUPERSEDED, PURGED -> rest(state);
+      // the supervisor sends these only for a file a scan found in the source: a new generation
+      case DELETED, SUPERSEDED, PURGED -> Effect()
+          .persist(List.of(new Rediscovered(file.relativePath(), file.size(), file.mtimeMillis(),
+              setup.sourceDir().toString(), state.status()), started(1)))
+          .thenRun(s -> {
+            context.getLog().info("[{}] a file with the path, size and mtime of one that ended {} is in the source: "
+                + "it is offloaded as a new generation", file.relativePath(), state.status());
+            startCopy(s);
+          });
+      case PENDING_DELETE, QUARANTINED -> rest(state);
     };
   }
 
@@ -450,6 +467,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   public static FileState apply(FileState state, Event event) {
     if (event instanceof Discovered e) {
       return state.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
+    } else if (event instanceof Rediscovered e) {
+      return FileState.EMPTY.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
     } else if (event instanceof TransferStarted e) {
       return state.started(e.attempt(), e.tempPath());
     } else if (event instanceof TransferFailed e) {

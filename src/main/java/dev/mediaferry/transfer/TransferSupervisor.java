@@ -220,7 +220,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
           }
         }
         case PENDING_DELETE -> scheduleDelete(file, state.deleteDueAtMillis());
-        default -> { } // deleted, quarantined, superseded: at rest
+        // a scan found a file with the id of a finished one: the entity starts a new generation
+        case DELETED, SUPERSEDED, PURGED -> queue.add(file);
+        default -> { } // quarantined: at rest until the operator acts
       }
     }
     return pull();

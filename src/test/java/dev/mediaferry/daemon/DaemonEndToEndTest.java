@@ -13,6 +13,7 @@ import dev.mediaferry.transfer.FileState;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.Target;
+import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.TestFiles;
@@ -116,6 +117,35 @@ class DaemonEndToEndTest {
       assertEquals(shas.get(name), TestFiles.sha256(onNas.get(name)), name);
     }
     assertTrue(TestFiles.listFiles(root).stream().noneMatch(p -> p.getFileName().toString().equals("pwned")));
+  }
+
+  /** Issue 8, item 5: `cp -p`, or a camera with an unset clock, makes a new file with a finished file's id. */
+  @Test
+  void aNewFileWithTheIdOfADeletedOneIsOffloadedAsANewGeneration() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of());
+    Path clip = settings.source().dir().resolve("DCIM/clip.mp4");
+    TestFiles.write(clip, 50_000, 1);
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(clip);
+    RunSummary first = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+    assertEquals(1, first.deleted(), first.toString());
+
+    TestFiles.write(clip, 50_000, 2); // other content, same path, size and mtime
+    Files.setLastModifiedTime(clip, mtime);
+    String secondSha = TestFiles.sha256(clip);
+    RunSummary second = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+
+    assertEquals(1, second.verified(), "the new file is not left at rest: " + second);
+    assertEquals(1, second.deleted(), second.toString());
+    List<Object> events = JournalContents.read(settings).values().iterator().next();
+    assertEquals(1, count(events, FileTransfer.Rediscovered.class), events.toString());
+    assertEquals(2, count(events, FileTransfer.SourceDeleted.class), events.toString());
+    FileTransfer.Verified secondCopy = (FileTransfer.Verified) events.stream()
+        .filter(e -> e instanceof FileTransfer.Verified).reduce((a, b) -> b).orElseThrow();
+    assertEquals(secondSha, secondCopy.sha256());
+    assertTrue(secondCopy.remotePath().contains("~1"), "the first copy is not overwritten: " + secondCopy);
+    Cli.Result verify = Cli.run(root, "audit", "--verify", "--config",
+        Cli.configFile(root, "mediaferry.home = \"" + root + "\"\nmediaferry.delete.delay = 0s\n"));
+    assertEquals(0, verify.exitCode(), verify.stdout());
   }
 
   @Test
