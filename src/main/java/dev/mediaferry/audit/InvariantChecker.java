@@ -38,7 +38,8 @@ public final class InvariantChecker {
       Map.entry(FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
       Map.entry(FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
       Map.entry(FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING)),
-      Map.entry(FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED)),
+      // from PENDING_DELETE: a due time computed under an unset wall clock, computed again
+      Map.entry(FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED, Status.PENDING_DELETE)),
       Map.entry(FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE)),
       Map.entry(FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE)),
       Map.entry(FileTransfer.MovingToTrash.class, EnumSet.of(Status.PENDING_DELETE)),

@@ -1,6 +1,7 @@
 package dev.mediaferry.deletion;
 
 import dev.mediaferry.concurrent.Blocking;
+import dev.mediaferry.concurrent.WallClock;
 import dev.mediaferry.transfer.FileInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +103,10 @@ public final class DeleteScheduler {
 
   private Behavior<Command> onPurgeTick() {
     Instant now = clock.instant();
+    if (!WallClock.isSet(now.toEpochMilli())) {
+      context.getLog().warn("trash not purged: {}", WallClock.notSet(now.toEpochMilli()));
+      return Behaviors.same();
+    }
     context.pipeToSelf(Blocking.supply(blocking, () -> trash.purge(retention, now).stream().map(Object::toString)
             .toList()),
         (folders, error) -> new Purged(folders == null ? List.of() : folders,

@@ -4,6 +4,7 @@ import dev.mediaferry.config.Settings;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import dev.mediaferry.concurrent.WallClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,10 +26,15 @@ public final class RetentionPlan {
       Instant now) {
     List<PathMatcher> include = retention.include().stream()
         .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
-    Instant newest = now.minus(Duration.ofDays(retention.keepDays()));
     List<Candidate> chosen = new ArrayList<>();
+    if (!WallClock.isSet(now.toEpochMilli())) {
+      return chosen; // no age can be told against an unset clock
+    }
+    Instant newest = now.minus(Duration.ofDays(retention.keepDays()));
     long freed = 0;
-    for (Candidate c : candidates.stream().sorted(Comparator.comparing(Candidate::deliveredAt)).toList()) {
+    // a time from before the clock was set says nothing about age: such a copy is never chosen
+    for (Candidate c : candidates.stream().filter(c -> WallClock.isSet(c.deliveredAt().toEpochMilli()))
+        .sorted(Comparator.comparing(Candidate::deliveredAt)).toList()) {
       if (freed >= bytesToFree || !c.deliveredAt().isBefore(newest)) {
         break; // sorted: everything after is newer
       }

@@ -4,6 +4,7 @@ import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.deletion.LocalIdentity;
 import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.concurrent.WallClock;
 import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.SafeCopy;
@@ -308,6 +309,19 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }
     if (state.status() != Status.PENDING_DELETE || state.deleteDueAtMillis() > setup.now()) {
       return rest(state);
+    }
+    if (!WallClock.isSet(setup.now())) {
+      context.getLog().warn("[{}] delete postponed: {}", file.relativePath(), WallClock.notSet(setup.now()));
+      return postponeDelete(state, WallClock.notSet(setup.now()), null);
+    }
+    if (!WallClock.isSet(state.deleteDueAtMillis()) && !state.rechecked()) {
+      // due "at once" only because the clock was unset when it was scheduled: the full delay again
+      long dueAt = setup.now() + setup.deleteDelay().toMillis();
+      return Effect().persist(new DeleteScheduled(dueAt)).thenRun(s -> {
+        context.getLog().warn("[{}] its delete time {} was computed before the clock was set; due again at {}",
+            file.relativePath(), Instant.ofEpochMilli(state.deleteDueAtMillis()), Instant.ofEpochMilli(dueAt));
+        report(s, 0, null);
+      }).thenStop();
     }
     busy = true;
     var expected = new DeleteRecheck.Expected(state.remotePath(), state.bytes(), state.sha256(),

@@ -35,4 +35,16 @@ class RetentionPlanTest {
         "never the young one nor the photo, however much is missing");
     assertEquals(List.of(), RetentionPlan.choose(candidates, retention, 0, NOW));
   }
+
+  /** Issue 8, item 21: times read from a clock that was not set yet (1970, 2000) say nothing about age. */
+  @Test
+  void timesFromAnUnsetClockNeverMakeAFileOldAndAnUnsetClockChoosesNothing() {
+    Candidate bootedIn2000 = new Candidate("rtc", "rtc", "2026/01/01/rtc.MP4", 100, Instant.parse("2000-01-01T00:10:00Z"));
+    List<Candidate> candidates = List.of(bootedIn2000, file("old.MP4", 100, 100));
+    Settings.Retention retention = new Settings.Retention(true, List.of("**/*.MP4"), 30, "journal");
+
+    assertEquals(List.of("old.MP4"),
+        RetentionPlan.choose(candidates, retention, 10_000, NOW).stream().map(Candidate::fileId).toList());
+    assertEquals(List.of(), RetentionPlan.choose(candidates, retention, 10_000, Instant.parse("1970-01-01T00:05:00Z")));
+  }
 }

@@ -379,6 +379,33 @@ class FileTransferTest {
     assertEquals("below reserve", purged.reason());
   }
 
+  /** Issue 8, item 21: verified under a dock clock that booted in 2000, then NTP set it to 2026. */
+  @Test
+  void aDeleteScheduledUnderAnUnsetClockGetsItsFullDelayOnceTheClockIsSet() throws Exception {
+    FileInfo file = source("rtc-less.mp4", 10_000);
+    clock = new ManualClock(Instant.parse("2000-01-01T00:00:00Z"));
+    TransferSetup hourDelay = setup(true, Duration.ofMinutes(60));
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(new FileTransfer.Transfer(file));
+    assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+
+    clock.advance(Duration.ofHours(2)); // still in 2000: due by its own reckoning, but the clock is not set
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report unset = supervisor.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(Status.PENDING_DELETE, unset.status());
+    assertTrue(unset.message().contains("not set"), unset.message());
+
+    clock.advance(Duration.between(clock.instant(), Instant.parse("2026-11-23T08:00:00Z"))); // NTP
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    Report rescheduled = supervisor.receiveMessage(Duration.ofSeconds(10));
+
+    assertEquals(Status.PENDING_DELETE, rescheduled.status(), "not deleted at once after the jump");
+    assertEquals(clock.millis() + Duration.ofMinutes(60).toMillis(), rescheduled.wakeAtMillis());
+    assertTrue(Files.exists(settings.source().dir().resolve("rtc-less.mp4")));
+    clock.advance(Duration.ofMinutes(60));
+    testKit.spawn(FileTransfer.create(file, hourDelay, supervisor.ref())).tell(FileTransfer.ExecuteDelete.INSTANCE);
+    assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
+  }
+
   @Test
   void criticalDockPressureBringsTheDeleteForwardJournaledWithItsReason() throws Exception {
     FileInfo file = source("early.mp4", 10_000);
