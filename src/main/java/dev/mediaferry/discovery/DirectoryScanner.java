@@ -26,7 +26,7 @@ public final class DirectoryScanner {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Scanned(List<FileInfo> files, String error) implements Command {}
+  private record Scanned(List<FileInfo> files, List<String> unrepresentable, String error) implements Command {}
 
   /** once: null for the daemon; for `run --once`, who gets the run's summary. */
   public static Behavior<Command> create(SourceScan scan, Duration stableFor, Duration interval,
@@ -73,8 +73,9 @@ public final class DirectoryScanner {
   }
 
   private Behavior<Command> startScan() {
-    context.pipeToSelf(Blocking.supply(blocking, scan::run), (files, error) -> files != null
-        ? new Scanned(files, null) : new Scanned(List.of(), Blocking.cause(error).getMessage()));
+    context.pipeToSelf(Blocking.supply(blocking, () -> new Scanned(scan.run(), scan.unrepresentable(), null)),
+        (scanned, error) -> scanned != null ? scanned
+            : new Scanned(List.of(), List.of(), Blocking.cause(error).getMessage()));
     return scanning();
   }
 
@@ -87,6 +88,9 @@ public final class DirectoryScanner {
       return idle();
     }
     lastError = null;
+    if (!scanned.unrepresentable().isEmpty()) {
+      supervisor.tell(new TransferSupervisor.NamesNotRepresentable(scanned.unrepresentable()));
+    }
     List<FileInfo> stable = stability.observe(scanned.files(), System.nanoTime());
     if (once == null) {
       supervisor.tell(new TransferSupervisor.FilesFound(stable));

@@ -37,8 +37,16 @@ public final class SourceScan {
     return globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
   }
 
+  /** Files whose names the last run could not represent (not valid UTF-8): never taken, reported. */
+  private volatile List<String> unrepresentable = List.of();
+
+  public List<String> unrepresentable() {
+    return unrepresentable;
+  }
+
   public List<FileInfo> run() throws IOException {
     List<FileInfo> files = new ArrayList<>();
+    List<String> badNames = new ArrayList<>();
     if (!Files.isDirectory(root)) {
       throw new IOException("source folder " + root + " does not exist; create it or fix mediaferry.source.dir");
     }
@@ -50,7 +58,9 @@ public final class SourceScan {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile() && !skipped(file)) {
+        if (attrs.isRegularFile() && !skipped(file) && !representable(file)) {
+          badNames.add(relative(file)); // Java decoded it lossily: that name cannot be opened again
+        } else if (attrs.isRegularFile() && !skipped(file)) {
           files.add(FileInfo.of(relative(file), attrs.size(), attrs.lastModifiedTime().toMillis(),
               attrs.fileKey() == null ? null : attrs.fileKey().toString()));
         }
@@ -63,7 +73,13 @@ public final class SourceScan {
         return FileVisitResult.CONTINUE;
       }
     });
+    unrepresentable = List.copyOf(badNames);
     return files;
+  }
+
+  /** A name that is not valid UTF-8 decodes with U+FFFD in it; opening that string finds nothing. */
+  private static boolean representable(Path file) {
+    return file.getFileName().toString().indexOf('\uFFFD') < 0;
   }
 
   private boolean skipped(Path path) {

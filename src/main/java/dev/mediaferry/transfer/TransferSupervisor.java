@@ -47,6 +47,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** Stable files seen by a scan: the complete list, so files gone from the source are forgotten. */
   public record FilesFound(List<FileInfo> files) implements Command {}
 
+  /** Files a scan found whose names are not valid UTF-8: each is reported once and counted as failed. */
+  public record NamesNotRepresentable(List<String> paths) implements Command {}
+
   /** For `run --once`: no more files will come; report the summary when all work is done. */
   public record ScanFinished(ActorRef<RunSummary> replyTo) implements Command {}
 
@@ -107,6 +110,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** Index lookups under way: work this run has not routed yet. */
   private int lookups;
 
+  /** Names already reported as not valid UTF-8 this run. */
+  private final Set<String> badNamesReported = new HashSet<>();
   /** Files this run has seen and not forgotten, by id: rescans skip them. */
   private final Set<String> known = new HashSet<>();
   private final PriorityQueue<FileInfo> queue = new PriorityQueue<>(
@@ -160,6 +165,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return newReceiveBuilder()
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
+        .onMessage(NamesNotRepresentable.class, this::onNamesNotRepresentable)
         .onMessage(TargetSpace.class, this::onTargetSpace)
         .onMessage(TargetIdentityChecked.class, checked -> onIdentity(checked.problem()))
         .onMessage(DockCritical.class, critical -> {
@@ -199,6 +205,20 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
           (rows, error) -> new LookedUp(fresh, rows == null ? Map.of() : rows, error == null ? null : error.toString()));
     }
     return pull();
+  }
+
+  private Behavior<Command> onNamesNotRepresentable(NamesNotRepresentable names) {
+    for (String path : names.paths()) {
+      if (badNamesReported.add(path)) {
+        String shown = path.replace('\uFFFD', '?');
+        String message = "file " + shown + " in the source folder is not offloaded: the name is not valid UTF-8: "
+            + "rename it (e.g. convmv -f latin1 -t utf8 --notest, or mv in a shell); it is taken once renamed";
+        getContext().getLog().error("{}", message);
+        alerts.tell(new AlertManager.Raise("file-name", Alert.Severity.WARNING, message));
+        summary = summary.plusFailed();
+      }
+    }
+    return this;
   }
 
   /** Routes found files by what the index knows: unknown or unfinished ones are transferred. */

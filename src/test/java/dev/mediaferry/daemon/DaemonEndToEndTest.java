@@ -13,7 +13,11 @@ import dev.mediaferry.transfer.FileState;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.Target;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.mediaferry.testing.Cli;
+import org.slf4j.LoggerFactory;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.TestFiles;
@@ -117,6 +121,32 @@ class DaemonEndToEndTest {
       assertEquals(shas.get(name), TestFiles.sha256(onNas.get(name)), name);
     }
     assertTrue(TestFiles.listFiles(root).stream().noneMatch(p -> p.getFileName().toString().equals("pwned")));
+  }
+
+  /** Issue 8, item 12: a name that is not valid UTF-8 is reported once with the truth and counted as failed. */
+  @Test
+  void aNameThatIsNotValidUtf8IsReportedOnceAndCountedFailedNotRetried() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of());
+    TestFiles.write(settings.source().dir().resolve("good.mp4"), 10_000, 1);
+    Process touch = new ProcessBuilder("sh", "-c", "printf data > \"$(printf 'bad-\\377.mp4')\"")
+        .directory(settings.source().dir().toFile()).start();
+    assertEquals(0, touch.waitFor());
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger alerts = (Logger) LoggerFactory.getLogger("mediaferry.alerts");
+    alerts.addAppender(log);
+    RunSummary summary;
+    try {
+      summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+    } finally {
+      alerts.detachAppender(log);
+    }
+
+    assertEquals(1, summary.verified(), summary.toString());
+    assertEquals(1, summary.failed(), "the badly named file counts as failed: " + summary);
+    assertEquals(1, log.list.stream().filter(e -> e.getFormattedMessage().contains("not valid UTF-8: rename it"))
+        .count(), "reported once: " + log.list);
+    assertEquals(1, JournalContents.read(settings).size(), "nothing journaled for it, no retry loop");
   }
 
   /** Issue 8, item 5: `cp -p`, or a camera with an unset clock, makes a new file with a finished file's id. */
