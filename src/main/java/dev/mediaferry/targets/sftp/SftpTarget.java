@@ -121,7 +121,7 @@ public final class SftpTarget implements Target {
       sftp.getSFTPEngine().setTimeoutMs((int) settings.idleTimeout().toMillis());
       return new SshConnection(ssh, sftp, settings.idleTimeout());
     } catch (IOException | RuntimeException e) {
-      boolean transportBroke = !ssh.isConnected();
+      boolean transportBroke = e instanceof UserAuthException ? closesSoon(ssh) : !ssh.isConnected();
       closeQuietly(ssh);
       throw classify("connect to", "", e, verifier, transportBroke);
     }
@@ -138,6 +138,23 @@ public final class SftpTarget implements Target {
     } else {
       ssh.authPublickey(endpoint.user());
     }
+  }
+
+  /**
+   * A refusal leaves the connection open (OpenSSH waits for the next key); a login cut by the
+   * network closes it, but the refusal-like answer can arrive a moment before the close does.
+   */
+  private static boolean closesSoon(SSHClient ssh) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+    while (ssh.isConnected() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return !ssh.isConnected();
   }
 
   private static void closeQuietly(SSHClient ssh) {
@@ -255,6 +272,8 @@ public final class SftpTarget implements Target {
     try {
       return c.shell();
     } catch (RemoteShell.NoShell e) {
+      // a refusal seen just as the connection breaks can look like one: an SFTP round trip tells them apart
+      c.sftp.canonicalize("/");
       if ("remote-hash".equals(settings.verify())) {
         throw new TargetException(ErrorKind.PERMANENT, "verify = remote-hash, but " + endpoint.user() + "@"
             + endpoint.host() + " has no shell to hash with (" + e.getMessage()
