@@ -98,13 +98,12 @@ public final class TargetIdentity {
     return new Guarded(target, record);
   }
 
-  private static final class Guarded implements Target {
-    private final Target real;
+  private static final class Guarded extends ForwardingTarget {
     private final Record record;
     private String expected;
 
     Guarded(Target real, Record record) {
-      this.real = real;
+      super(real);
       this.record = record;
     }
 
@@ -148,11 +147,6 @@ public final class TargetIdentity {
     }
 
     @Override
-    public String describe() {
-      return real.describe();
-    }
-
-    @Override
     public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
       checkIdentity();
       return real.upload(source, path, progress, cancel);
@@ -189,21 +183,6 @@ public final class TargetIdentity {
     public void mkdirs(String dir) throws TargetException {
       checkIdentity();
       real.mkdirs(dir);
-    }
-
-    @Override
-    public Space space(String dir) throws TargetException {
-      return real.space(dir);
-    }
-
-    @Override
-    public List<String> list(String dir) throws TargetException {
-      return real.list(dir);
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

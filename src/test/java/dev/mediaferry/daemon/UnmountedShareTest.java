@@ -80,12 +80,7 @@ class UnmountedShareTest {
   @Test
   void targetInitAcceptsANewEmptyTargetDeliberately() throws Exception {
     Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false));
-    Path nas = TestSettings.nas(settings);
-    TestFiles.write(settings.source().dir().resolve("a.mp4"), 10_000, 1);
-    assertEquals(1, runOnce(settings).verified());
-    Files.move(nas, root.resolve("old-nas")); // the operator moves to a new, empty NAS
-    Files.createDirectories(nas);
-    TestFiles.write(settings.source().dir().resolve("b.mp4"), 10_000, 2);
+    deliverAThenEmptyTheTarget(settings, "old-nas"); // the operator moves to a new, empty NAS
     assertEquals(0, runOnce(settings).verified(), "not before the operator says so");
 
     String config = Cli.configFile(root, "mediaferry.home = \"" + root + "\"\n");
@@ -101,19 +96,25 @@ class UnmountedShareTest {
   @Test
   void anEmptyTargetIsNotTakenForAFirstUseWhenTheJournalKnowsFiles() throws Exception {
     Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false));
-    Path nas = TestSettings.nas(settings);
-    TestFiles.write(settings.source().dir().resolve("a.mp4"), 10_000, 1);
-    assertEquals(1, runOnce(settings).verified());
+    Path nas = deliverAThenEmptyTheTarget(settings, "share-while-unmounted");
     // a journal from before markers existed: its record is gone, the share is not mounted
     try (var c = java.sql.DriverManager.getConnection(JournalDatabase.url(settings.journalFile()))) {
       c.createStatement().execute("DELETE FROM target_identity");
     }
-    Files.move(nas, root.resolve("share-while-unmounted"));
-    Files.createDirectories(nas);
-    TestFiles.write(settings.source().dir().resolve("b.mp4"), 10_000, 2);
 
     assertEquals(0, runOnce(settings).verified());
     assertEquals(List.of(), TestFiles.listFiles(nas), "no marker written on the empty mount point");
+  }
+
+  /** a.mp4 delivered; then the target folder is moved away and an empty one takes its place; b.mp4 waits. */
+  private Path deliverAThenEmptyTheTarget(Settings settings, String movedTo) throws Exception {
+    Path nas = TestSettings.nas(settings);
+    TestFiles.write(settings.source().dir().resolve("a.mp4"), 10_000, 1);
+    assertEquals(1, runOnce(settings).verified());
+    Files.move(nas, root.resolve(movedTo));
+    Files.createDirectories(nas);
+    TestFiles.write(settings.source().dir().resolve("b.mp4"), 10_000, 2);
+    return nas;
   }
 
   private static ListAppender<ILoggingEvent> listen() {

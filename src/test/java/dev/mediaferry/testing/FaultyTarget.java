@@ -1,12 +1,10 @@
 package dev.mediaferry.testing;
 
 import dev.mediaferry.targets.ErrorKind;
-import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.ForwardingTarget;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partial temp file), uploads whose stored bytes are corrupted, a permanent error, or
  * uploads that block until released. Each fault applies to the next `times` uploads.
  */
-public final class FaultyTarget implements Target {
-  private final Target real;
+public final class FaultyTarget extends ForwardingTarget {
   private final AtomicInteger breakAtByteTimes = new AtomicInteger();
   private volatile long breakAtByte;
   private final AtomicInteger corruptTimes = new AtomicInteger();
@@ -28,7 +25,7 @@ public final class FaultyTarget implements Target {
   public final AtomicInteger uploadsStarted = new AtomicInteger();
 
   public FaultyTarget(Target real) {
-    this.real = real;
+    super(real);
   }
 
   public FaultyTarget breakAfterBytes(long bytes, int times) {
@@ -155,31 +152,6 @@ public final class FaultyTarget implements Target {
     }
   }
 
-  @Override
-  public String sha256(String path) throws TargetException {
-    return real.sha256(path);
-  }
-
-  @Override
-  public Optional<RemoteStat> stat(String path) throws TargetException {
-    return real.stat(path);
-  }
-
-  @Override
-  public void renameNoReplace(String from, String to) throws TargetException {
-    real.renameNoReplace(from, to);
-  }
-
-  @Override
-  public void delete(String path) throws TargetException {
-    real.delete(path);
-  }
-
-  @Override
-  public void mkdirs(String dir) throws TargetException {
-    real.mkdirs(dir);
-  }
-
   /** Free space the target reports from now on (the test plays the NAS filling up); null: the real one. */
   public volatile dev.mediaferry.targets.Space fakeSpace;
 
@@ -206,15 +178,5 @@ public final class FaultyTarget implements Target {
     }
     dev.mediaferry.targets.Space fake = fakeSpace;
     return fake != null ? fake : real.space(dir);
-  }
-
-  @Override
-  public List<String> list(String dir) throws TargetException {
-    return real.list(dir);
-  }
-
-  @Override
-  public void close() {
-    real.close();
   }
 }
