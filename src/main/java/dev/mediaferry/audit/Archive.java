@@ -3,7 +3,7 @@ package dev.mediaferry.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.file.FileEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Archive {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String EVENTS = FileTransfer.class.getName() + "$";
+  private static final String EVENTS = FileEvent.class.getName() + "$";
 
   private Archive() {}
 
@@ -71,7 +71,7 @@ public final class Archive {
     try {
       JsonNode node = JSON.readTree(line);
       Class<?> type = Class.forName(EVENTS + node.get("type").asText());
-      FileTransfer.Event event = (FileTransfer.Event) JSON.treeToValue(node.get("event"), type);
+      FileEvent event = (FileEvent) JSON.treeToValue(node.get("event"), type);
       return new AuditEvent(node.get("ordering").asLong(), node.get("file_id").asText(), node.get("seq").asLong(),
           Instant.parse(node.get("time").asText()), event);
     } catch (ClassNotFoundException | RuntimeException e) {

@@ -1,8 +1,8 @@
 package dev.mediaferry.audit;
 
-import dev.mediaferry.transfer.FileState;
-import dev.mediaferry.transfer.FileState.Status;
-import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.file.FileState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -33,19 +33,19 @@ public final class InvariantChecker {
   }
 
   private static final Map<Class<?>, Set<Status>> ALLOWED_FROM = Map.ofEntries(
-      Map.entry(FileTransfer.Discovered.class, EnumSet.of(Status.NEW)),
-      Map.entry(FileTransfer.Rediscovered.class, EnumSet.of(Status.DELETED, Status.SUPERSEDED, Status.PURGED)),
-      Map.entry(FileTransfer.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
-      Map.entry(FileTransfer.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
-      Map.entry(FileTransfer.Verified.class, EnumSet.of(Status.TRANSFERRING)),
+      Map.entry(FileEvent.Discovered.class, EnumSet.of(Status.NEW)),
+      Map.entry(FileEvent.Rediscovered.class, EnumSet.of(Status.DELETED, Status.SUPERSEDED, Status.PURGED)),
+      Map.entry(FileEvent.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
+      Map.entry(FileEvent.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
+      Map.entry(FileEvent.Verified.class, EnumSet.of(Status.TRANSFERRING)),
       // from PENDING_DELETE: a due time computed under an unset wall clock, computed again
-      Map.entry(FileTransfer.DeleteScheduled.class, EnumSet.of(Status.VERIFIED, Status.PENDING_DELETE)),
-      Map.entry(FileTransfer.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE)),
-      Map.entry(FileTransfer.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE)),
-      Map.entry(FileTransfer.MovingToTrash.class, EnumSet.of(Status.PENDING_DELETE)),
-      Map.entry(FileTransfer.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileEvent.DeleteScheduled.class, EnumSet.of(Status.VERIFIED, Status.PENDING_DELETE)),
+      Map.entry(FileEvent.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileEvent.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileEvent.MovingToTrash.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileEvent.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE)),
       // NEW: a file the journal never knew, removed by retention with scope = all
-      Map.entry(FileTransfer.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW)));
+      Map.entry(FileEvent.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW)));
 
   /** What is remembered of one file while its events stream by. */
   private static final class FileCheck {
@@ -78,28 +78,28 @@ public final class InvariantChecker {
     if (!allowed.contains(file.state.status())) {
       flag(e, file, "5: illegal transition", e.type() + " while the file was " + file.state.status(), List.of(e));
     }
-    if (e.event() instanceof FileTransfer.Rediscovered) {
+    if (e.event() instanceof FileEvent.Rediscovered) {
       file.verified = null; // a new generation: its delete needs its own verify and recheck
       file.recheck = null;
       file.advanced = null;
-    } else if (e.event() instanceof FileTransfer.Verified v) {
+    } else if (e.event() instanceof FileEvent.Verified v) {
       file.verified = e;
       file.recheck = null;
       file.advanced = null;
       checkOverwrite(e, file, v);
-    } else if (e.event() instanceof FileTransfer.DeleteAdvanced) {
+    } else if (e.event() instanceof FileEvent.DeleteAdvanced) {
       file.advanced = e; // journaled with its reason: the delay is knowingly cut short
-    } else if (e.event() instanceof FileTransfer.DeleteRechecked) {
+    } else if (e.event() instanceof FileEvent.DeleteRechecked) {
       file.recheck = e;
-    } else if (e.event() instanceof FileTransfer.SourceDeleted) {
+    } else if (e.event() instanceof FileEvent.SourceDeleted) {
       checkDelete(e, file);
-    } else if (e.event() instanceof FileTransfer.RemoteCopyPurged p) {
+    } else if (e.event() instanceof FileEvent.RemoteCopyPurged p) {
       remoteOwners.remove(p.remotePath()); // retention freed the path; a new file may land there
     }
-    file.state = FileTransfer.apply(file.state, e.event());
+    file.state = file.state.apply(e.event());
   }
 
-  private void checkOverwrite(AuditEvent e, FileCheck file, FileTransfer.Verified v) {
+  private void checkOverwrite(AuditEvent e, FileCheck file, FileEvent.Verified v) {
     Owner before = remoteOwners.put(v.remotePath(), new Owner(v.sha256(), e.fileId(), e));
     if (before != null && !before.sha256().equals(v.sha256())) {
       flag(e, file, "4: overwrite", "remote " + v.remotePath() + " held sha256 " + before.sha256() + " (file "
@@ -113,8 +113,8 @@ public final class InvariantChecker {
           List.of(e));
       return;
     }
-    FileTransfer.Verified v = (FileTransfer.Verified) file.verified.event();
-    FileTransfer.DeleteRechecked r = file.recheck == null ? null : (FileTransfer.DeleteRechecked) file.recheck.event();
+    FileEvent.Verified v = (FileEvent.Verified) file.verified.event();
+    FileEvent.DeleteRechecked r = file.recheck == null ? null : (FileEvent.DeleteRechecked) file.recheck.event();
     if (r == null || !r.ok()) {
       flag(e, file, "3: delete without recheck", "no successful DeleteRechecked after the last Verified",
           file.recheck == null ? List.of(file.verified, e) : List.of(file.verified, file.recheck, e));

@@ -1,7 +1,7 @@
 package dev.mediaferry.audit;
 
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.transfer.FileTransfer;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -19,10 +19,10 @@ public final class JournalEvents {
   public static CompletionStage<Done> forEach(ActorSystem<?> system, Consumer<AuditEvent> consumer) {
     JdbcReadJournal journal =
         PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return journal.currentEventsByTag(FileTransfer.TAG, Offset.noOffset())
-        .filter(e -> e.event() instanceof FileTransfer.Event)
+    return journal.currentEventsByTag(FileEvent.TAG, Offset.noOffset())
+        .filter(e -> e.event() instanceof FileEvent)
         .map(e -> new AuditEvent(((Sequence) e.offset()).value(), FileIndex.fileIdOf(e.persistenceId()),
-            e.sequenceNr(), Instant.ofEpochMilli(e.timestamp()), (FileTransfer.Event) e.event()))
+            e.sequenceNr(), Instant.ofEpochMilli(e.timestamp()), (FileEvent) e.event()))
         .runForeach(consumer::accept, system);
   }
 }

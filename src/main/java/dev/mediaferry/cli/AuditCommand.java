@@ -8,10 +8,11 @@ import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.daemon.InstanceLock;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.file.FileState;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.IndexProjection;
-import dev.mediaferry.transfer.FileState;
-import dev.mediaferry.transfer.FileState.Status;
 import dev.mediaferry.transfer.FileTransfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,9 +103,9 @@ final class AuditCommand implements Callable<Integer> {
       List<AuditEvent> timeline = new ArrayList<>();
       java.util.function.Consumer<AuditEvent> each = e -> {
         replay.accept(e);
-        if (e.event() instanceof FileTransfer.Discovered d) {
+        if (e.event() instanceof FileEvent.Discovered d) {
           paths.put(e.fileId(), d.path());
-        } else if (e.event() instanceof FileTransfer.Rediscovered d) {
+        } else if (e.event() instanceof FileEvent.Rediscovered d) {
           paths.put(e.fileId(), d.path());
         }
         boolean inWindow = !e.time().isBefore(from) && e.time().isBefore(to);
@@ -157,7 +158,7 @@ final class AuditCommand implements Callable<Integer> {
       events++;
       first = first == null ? e.time() : first;
       last = e.time();
-      if (e.event() instanceof FileTransfer.Verified v) {
+      if (e.event() instanceof FileEvent.Verified v) {
         bytesMoved += v.bytesSent();
       }
     }

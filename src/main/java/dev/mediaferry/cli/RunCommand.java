@@ -7,7 +7,7 @@ import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
-import dev.mediaferry.targets.Targets;
+import dev.mediaferry.targets.all.Targets;
 import dev.mediaferry.transfer.RunSummary;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;

@@ -6,7 +6,7 @@ import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.TargetIdentity;
-import dev.mediaferry.targets.Targets;
+import dev.mediaferry.targets.all.Targets;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

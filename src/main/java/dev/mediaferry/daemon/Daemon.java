@@ -4,27 +4,27 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.deletion.TrashPurge;
 import dev.mediaferry.discovery.DirectoryScanner;
 import dev.mediaferry.discovery.SourceScan;
 import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.IndexProjection;
+import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.AlertSink;
 import dev.mediaferry.observe.LogSink;
 import dev.mediaferry.observe.WebhookSink;
 import dev.mediaferry.storage.StorageGuard;
-import java.util.ArrayList;
-import java.util.List;
-import dev.mediaferry.journal.IndexProjection;
-import dev.mediaferry.journal.JournalDatabase;
-import java.io.IOException;
-import org.apache.pekko.stream.UniqueKillSwitch;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
 import dev.mediaferry.transfer.TransferSetup;
 import dev.mediaferry.transfer.TransferSupervisor;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -36,10 +36,11 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.UniqueKillSwitch;
 
 /**
- * The actor system of one daemon: scanner → supervisor (→ file transfers, delete
- * scheduler), and the graceful shutdown that drains transfers in flight. The caller holds
+ * The actor system of one daemon: scanner → supervisor (→ file transfers), storage guard,
+ * trash purge, and the graceful shutdown that drains transfers in flight. The caller holds
  * the instance lock and has prepared the journal.
  */
 public final class Daemon {
@@ -109,7 +110,9 @@ public final class Daemon {
     ActorRef<TransferSupervisor.Command> supervisor =
         context.spawn(TransferSupervisor.create(setup, settings, index, alerts), "transfers");
     context.spawn(StorageGuard.create(target, settings.source().dir(), settings.storage(), supervisor, alerts,
-        blocking, index), "storage-guard");
+        blocking, index, setup.clock()), "storage-guard");
+    context.spawn(TrashPurge.create(setup.trash(), settings.delete().trashRetention(), Duration.ofHours(1), blocking,
+        setup.clock()), "trash-purge");
     UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
     CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-file-index", () -> {

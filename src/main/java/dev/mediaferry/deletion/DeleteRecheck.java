@@ -1,6 +1,7 @@
 package dev.mediaferry.deletion;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.targets.RemoteStat;
 import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Target;
@@ -14,24 +15,14 @@ import java.util.Optional;
 /**
  * The check made right before a local copy is deleted: the target copy still has the
  * verified size and SHA-256, and the local file is still the one that was verified
- * (same size, mtime and SHA-256). Only {@link Outcome#OK} allows the delete.
+ * (same size, mtime and SHA-256). Only {@link RecheckOutcome#OK} allows the delete.
  */
 public final class DeleteRecheck {
 
-  public enum Outcome {
-    OK,
-    /** The target copy is missing or differs: the file must be transferred again. */
-    TARGET_COPY_BAD,
-    /** The local file is no longer what was verified: it is a new file, not ours to delete. */
-    SOURCE_CHANGED,
-    /** The local file is already gone: nothing to delete. */
-    SOURCE_MISSING
-  }
-
   /** local: which file was hashed (OK only), so the move to the trash can check it moves that one. */
-  public record Result(Outcome outcome, String remoteSha256, String message, LocalIdentity local) {
+  public record Result(RecheckOutcome outcome, String remoteSha256, String message, LocalIdentity local) {
 
-    Result(Outcome outcome, String remoteSha256, String message) {
+    Result(RecheckOutcome outcome, String remoteSha256, String message) {
       this(outcome, remoteSha256, message, null);
     }
   }
@@ -54,15 +45,15 @@ public final class DeleteRecheck {
   public static Result run(Target target, Expected expected, LocalHasher hasher) throws TargetException {
     Optional<RemoteStat> stat = target.stat(expected.remotePath());
     if (stat.isEmpty()) {
-      return new Result(Outcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
+      return new Result(RecheckOutcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
     }
     if (stat.get().size() != expected.bytes()) {
-      return new Result(Outcome.TARGET_COPY_BAD, null, String.format("size mismatch: verified %d bytes, target %s now %d",
+      return new Result(RecheckOutcome.TARGET_COPY_BAD, null, String.format("size mismatch: verified %d bytes, target %s now %d",
           expected.bytes(), expected.remotePath(), stat.get().size()));
     }
     String remoteSha = target.sha256(expected.remotePath());
     if (!remoteSha.equals(expected.sha256())) {
-      return new Result(Outcome.TARGET_COPY_BAD, remoteSha, String.format(
+      return new Result(RecheckOutcome.TARGET_COPY_BAD, remoteSha, String.format(
           "hash mismatch: verified sha256 %s, target %s now %s", expected.sha256(), expected.remotePath(), remoteSha));
     }
     return checkLocal(expected, remoteSha, hasher);
@@ -77,18 +68,18 @@ public final class DeleteRecheck {
     try {
       LocalIdentity before = LocalIdentity.of(expected.source());
       if (before.size() != expected.size() || before.mtimeMillis() != expected.mtimeMillis()) {
-        return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source() + " changed since it was verified");
+        return new Result(RecheckOutcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source() + " changed since it was verified");
       }
       String localSha = hasher.sha256(expected.source());
       if (!localSha.equals(expected.sha256()) || !LocalIdentity.of(expected.source()).equals(before)) {
-        return new Result(Outcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source()
+        return new Result(RecheckOutcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source()
             + " now hashes " + localSha + " (or changed while hashed), verified " + expected.sha256());
       }
-      return new Result(Outcome.OK, remoteSha, "target copy and local file match sha256 " + remoteSha, before);
+      return new Result(RecheckOutcome.OK, remoteSha, "target copy and local file match sha256 " + remoteSha, before);
     } catch (LocalIdentity.NotARegularFile e) {
-      return new Result(Outcome.SOURCE_CHANGED, remoteSha, e.getMessage() + "; it is not the file that was verified");
+      return new Result(RecheckOutcome.SOURCE_CHANGED, remoteSha, e.getMessage() + "; it is not the file that was verified");
     } catch (NoSuchFileException e) {
-      return new Result(Outcome.SOURCE_MISSING, remoteSha, "local file " + expected.source() + " is already gone");
+      return new Result(RecheckOutcome.SOURCE_MISSING, remoteSha, "local file " + expected.source() + " is already gone");
     } catch (IOException e) {
       throw new TargetException(ErrorKind.TRANSIENT, "cannot read local file " + expected.source() + " to recheck it "
           + "before its delete (" + e + "); the delete is postponed: check the disk (dmesg) and the file's permissions",

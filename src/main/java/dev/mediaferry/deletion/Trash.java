@@ -30,6 +30,10 @@ public final class Trash {
     this.zone = zone;
   }
 
+  public Path dir() {
+    return dir;
+  }
+
   /**
    * Where the file will go: a free name in today's folder (made here). The daemon journals
    * this before the move, so a crash between the move and its journal entry can be finished.

@@ -1,7 +1,7 @@
 package dev.mediaferry.discovery;
 
 import dev.mediaferry.concurrent.Blocking;
-import dev.mediaferry.transfer.FileInfo;
+import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.TransferSupervisor;
 import java.time.Duration;

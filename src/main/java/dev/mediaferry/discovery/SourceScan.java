@@ -1,7 +1,7 @@
 package dev.mediaferry.discovery;
 
+import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.targets.RemoteLayout;
-import dev.mediaferry.transfer.FileInfo;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;

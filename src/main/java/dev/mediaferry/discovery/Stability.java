@@ -1,6 +1,6 @@
 package dev.mediaferry.discovery;
 
-import dev.mediaferry.transfer.FileInfo;
+import dev.mediaferry.file.FileInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

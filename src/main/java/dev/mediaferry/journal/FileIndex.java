@@ -1,10 +1,10 @@
 package dev.mediaferry.journal;
 
-import dev.mediaferry.targets.ErrorKind;
-import dev.mediaferry.transfer.FileInfo;
-import dev.mediaferry.transfer.FileState;
-import dev.mediaferry.transfer.FileState.Status;
-import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.file.FileState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +42,7 @@ public final class FileIndex implements AutoCloseable {
   private static final String OFFSET_NAME = "file_index";
 
   /** One journaled event, as the index consumes it. */
-  public record Change(String fileId, long sequenceNr, long timestamp, FileTransfer.Event event) {}
+  public record Change(String fileId, long sequenceNr, long timestamp, FileEvent event) {}
 
   /** A file's row: its state, the last sequence number applied and that event's time. */
   public record Row(FileState state, long lastSeq, long updatedAt) {}
@@ -110,7 +110,7 @@ public final class FileIndex implements AutoCloseable {
           continue; // already applied (a replay after a crash between batches)
         }
         FileState before = row == null ? FileState.EMPTY : row.state();
-        rows.put(change.fileId(), new Row(FileTransfer.apply(before, change.event()), change.sequenceNr(),
+        rows.put(change.fileId(), new Row(before.apply(change.event()), change.sequenceNr(),
             change.timestamp()));
       }
       for (var entry : rows.entrySet()) {
@@ -167,7 +167,7 @@ public final class FileIndex implements AutoCloseable {
       pragma.execute("PRAGMA foreign_keys=ON"); // tag rows go with their events (set outside a transaction)
       connection.setAutoCommit(false);
       for (String fileId : fileIds) {
-        String persistenceId = FileTransfer.persistenceId(fileId).id();
+        String persistenceId = FileEvent.persistenceId(fileId);
         events.setString(1, persistenceId);
         events.executeUpdate();
         snapshots.setString(1, persistenceId);

@@ -1,7 +1,7 @@
 package dev.mediaferry.journal;
 
 import dev.mediaferry.concurrent.Blocking;
-import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.file.FileEvent;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class IndexProjection {
     Source<Long, NotUsed> restarting = RestartSource.withBackoff(
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2),
         () -> Source.completionStageSource(Blocking.supply(blocking,
-            () -> batches(journal.eventsByTag(FileTransfer.TAG, Offset.sequence(index.offset())), index, blocking))));
+            () -> batches(journal.eventsByTag(FileEvent.TAG, Offset.sequence(index.offset())), index, blocking))));
     return restarting.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
   }
 
@@ -61,7 +61,7 @@ public final class IndexProjection {
     CompletableFuture<Offset> from = Blocking.supply(blocking,
         () -> index.isCurrent() || passesLeft == 0 ? null : Offset.sequence(index.offset()));
     return from.thenCompose(offset -> offset == null ? CompletableFuture.completedFuture(appliedSoFar)
-        : batches(journal(system).currentEventsByTag(FileTransfer.TAG, offset), index, blocking)
+        : batches(journal(system).currentEventsByTag(FileEvent.TAG, offset), index, blocking)
             .runWith(Sink.fold(0L, Long::sum), system)
             .thenCompose(applied -> CompletableFuture.supplyAsync(() -> applied,
                     CompletableFuture.delayedExecutor(applied == 0 ? 300 : 0, TimeUnit.MILLISECONDS))
@@ -81,9 +81,9 @@ public final class IndexProjection {
 
   private static long store(FileIndex index, List<EventEnvelope> batch) {
     List<FileIndex.Change> changes = batch.stream()
-        .filter(e -> e.event() instanceof FileTransfer.Event)
+        .filter(e -> e.event() instanceof FileEvent)
         .map(e -> new FileIndex.Change(FileIndex.fileIdOf(e.persistenceId()), e.sequenceNr(), e.timestamp(),
-            (FileTransfer.Event) e.event()))
+            (FileEvent) e.event()))
         .toList();
     long last = ((Sequence) batch.get(batch.size() - 1).offset()).value();
     try {

@@ -1,20 +1,20 @@
 package dev.mediaferry.storage;
 
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.RemoteStat;
+import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target;
-import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.targets.TargetException;
-import dev.mediaferry.transfer.FileInfo;
+import dev.mediaferry.targets.TargetIdentity;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Set;
-import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** Retention's plan for a measured target: the files to remove to get back above the reserve. */
 public final class Retention {

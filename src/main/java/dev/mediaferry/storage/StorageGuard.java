@@ -2,19 +2,20 @@ package dev.mediaferry.storage;
 
 import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target;
-import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.transfer.TransferSupervisor;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.transfer.FileInfo;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -43,10 +44,11 @@ public final class StorageGuard {
 
   public static Behavior<Command> create(Target target, Path sourceDir, Settings.Storage settings,
       ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
-      FileIndex index) {
+      FileIndex index, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Check.INSTANCE, java.time.Duration.ZERO, settings.checkInterval());
-      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking, index).behavior();
+      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking, index, clock)
+          .behavior();
     }));
   }
 
@@ -58,6 +60,7 @@ public final class StorageGuard {
   private final ActorRef<AlertManager.Command> alerts;
   private final Executor blocking;
   private final FileIndex index;
+  private final Clock clock;
   /** Files whose purge was asked for and not yet seen done: not chosen twice. */
   private final Set<String> purging = new HashSet<>();
   private String lastTargetError;
@@ -68,8 +71,9 @@ public final class StorageGuard {
 
   private StorageGuard(ActorContext<Command> context, Target target, Path sourceDir, Settings.Storage settings,
       ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
-      FileIndex index) {
+      FileIndex index, Clock clock) {
     this.index = index;
+    this.clock = clock;
     this.context = context;
     this.target = target;
     this.sourceDir = sourceDir;
@@ -142,7 +146,7 @@ public final class StorageGuard {
       long shortfall = Retention.shortfall(checked.target(), settings);
       if (settings.retention().enabled() && shortfall > 0 && !planning) {
         planning = true;
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         context.pipeToSelf(Blocking.supply(blocking, () -> Retention.plan(index, target, settings, shortfall, now)),
             (chosen, error) -> new Planned(chosen == null ? List.of() : chosen, shortfall,
                 error == null ? null : String.valueOf(Blocking.cause(error))));

@@ -1,5 +1,6 @@
 package dev.mediaferry.targets;
 
+import dev.mediaferry.file.ErrorKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.mediaferry.targets;
 
+import dev.mediaferry.file.ErrorKind;
 import java.io.IOException;
 
 /** A classified failure; the message names the file and what to do about it. */

@@ -1,5 +1,6 @@
 package dev.mediaferry.targets;
 
+import dev.mediaferry.file.ErrorKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.mediaferry.targets;
 
+import dev.mediaferry.file.ErrorKind;
+
 /** Checks on a path of the target that do not trust what a symbolic link points to. */
 public final class TargetPaths {
   private TargetPaths() {}

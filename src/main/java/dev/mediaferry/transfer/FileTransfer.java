@@ -1,21 +1,36 @@
 package dev.mediaferry.transfer;
 
 import dev.mediaferry.concurrent.Blocking;
+import dev.mediaferry.concurrent.WallClock;
 import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.deletion.LocalIdentity;
 import dev.mediaferry.deletion.Trash;
-import dev.mediaferry.concurrent.WallClock;
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.CborSerializable;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent.DeleteAdvanced;
+import dev.mediaferry.file.FileEvent.DeleteRechecked;
+import dev.mediaferry.file.FileEvent.DeleteScheduled;
+import dev.mediaferry.file.FileEvent.Discovered;
+import dev.mediaferry.file.FileEvent.MovingToTrash;
+import dev.mediaferry.file.FileEvent.Rediscovered;
+import dev.mediaferry.file.FileEvent.RemoteCopyPurged;
+import dev.mediaferry.file.FileEvent.SourceDeleted;
+import dev.mediaferry.file.FileEvent.TransferFailed;
+import dev.mediaferry.file.FileEvent.TransferStarted;
+import dev.mediaferry.file.FileEvent.Verified;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.file.FileState;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.SafeCopy;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.TargetPaths;
-import dev.mediaferry.transfer.FileState.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +39,12 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One file's life, event-sourced: discovered → transferring → verified → pending delete →
@@ -37,9 +52,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * where it rests with a {@link Report}, and stops; whoever needs it next spawns it again
  * and it recovers from its journal. Copies and checks run on the blocking executor.
  */
-public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Command, FileTransfer.Event, FileState> {
+public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Command, FileEvent, FileState> {
 
-  public static final String TAG = "file";
   static final int SNAPSHOT_EVERY = 100;
 
   // --- protocol ---
@@ -86,46 +100,6 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   public record Report(FileInfo file, Status status, Long wakeAtMillis, long bytesSent, String message,
       ErrorKind errorKind) {}
 
-  // --- events (never rename one: old journals must keep loading) ---
-
-  public sealed interface Event extends CborSerializable {}
-
-  public record Discovered(String path, long size, long mtimeMillis, String source) implements Event {}
-
-  public record TransferStarted(int attempt, String target, String finalPath, String tempPath) implements Event {}
-
-  /** retryAt null: no retry; the file is quarantined, or superseded when its source changed. */
-  public record TransferFailed(int attempt, ErrorKind kind, String message, Long retryAtMillis) implements Event {}
-
-  public record Verified(String remotePath, String sha256, long bytes, long bytesSent, long durationMs)
-      implements Event {}
-
-  public record DeleteScheduled(long dueAtMillis) implements Event {}
-
-  /** The delete was brought forward from its scheduled time, for the reason given. */
-  public record DeleteAdvanced(long scheduledDueAtMillis, long dueAtMillis, String reason) implements Event {}
-
-  public record DeleteRechecked(boolean ok, DeleteRecheck.Outcome outcome, String remoteSha256, String message)
-      implements Event {}
-
-  /**
-   * Journaled right before the local copy is moved to trashPath: if the daemon dies between the
-   * move and SourceDeleted, recovery finds the file there and finishes the record.
-   */
-  public record MovingToTrash(String trashPath) implements Event {}
-
-  /**
-   * A file with the id (path, size, mtime) of a finished one appeared in the source: a camera
-   * with an unset clock, or `cp -p`. It is a new generation of that id and lives its whole
-   * life again; previous is where the last generation had ended (DELETED, SUPERSEDED, PURGED).
-   */
-  public record Rediscovered(String path, long size, long mtimeMillis, String source, Status previous)
-      implements Event {}
-
-  public record SourceDeleted(String mode, String trashPath) implements Event {}
-
-  public record RemoteCopyPurged(String remotePath, long bytes, String reason) implements Event {}
-
   // --- behaviour ---
 
   public static Behavior<Command> create(FileInfo file, TransferSetup setup, ActorRef<Report> supervisor) {
@@ -133,7 +107,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   public static PersistenceId persistenceId(String fileId) {
-    return PersistenceId.of("FileTransfer", fileId);
+    return PersistenceId.ofUniqueId(FileEvent.persistenceId(fileId));
   }
 
   private final ActorContext<Command> context;
@@ -170,12 +144,12 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(TAG);
+  public Set<String> tagsFor(FileEvent event) {
+    return Set.of(FileEvent.TAG);
   }
 
   @Override
-  public CommandHandler<Command, Event, FileState> commandHandler() {
+  public CommandHandler<Command, FileEvent, FileState> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Transfer.class, this::onTransfer)
@@ -196,7 +170,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   // --- transfer ---
 
-  private Effect<Event, FileState> onTransfer(FileState state, Transfer command) {
+  private Effect<FileEvent, FileState> onTransfer(FileState state, Transfer command) {
     if (busy) {
       return Effect().none();
     }
@@ -256,11 +230,11 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }), (result, error) -> result != null ? new CopySucceeded(result) : new CopyFailed(classified(error)));
   }
 
-  private Effect<Event, FileState> onCopySucceeded(FileState state, CopySucceeded done) {
+  private Effect<FileEvent, FileState> onCopySucceeded(FileState state, CopySucceeded done) {
     busy = false;
     SafeCopy.Result r = done.result();
     Verified verified = new Verified(r.remotePath(), r.sha256(), r.bytes(), r.bytesSent(), r.durationMs());
-    List<Event> events = setup.deleteAfterSync()
+    List<FileEvent> events = setup.deleteAfterSync()
         ? List.of(verified, new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
         : List.of(verified);
     return Effect().persist(events).thenRun(s -> {
@@ -270,7 +244,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }).thenStop();
   }
 
-  private Effect<Event, FileState> onCopyFailed(FileState state, CopyFailed failed) {
+  private Effect<FileEvent, FileState> onCopyFailed(FileState state, CopyFailed failed) {
     busy = false;
     TargetException error = failed.error();
     if (error instanceof Target.Cancelled) {
@@ -303,7 +277,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   // --- delete ---
 
-  private Effect<Event, FileState> onExecuteDelete(FileState state, ExecuteDelete command) {
+  private Effect<FileEvent, FileState> onExecuteDelete(FileState state, ExecuteDelete command) {
     if (busy) {
       return Effect().none();
     }
@@ -326,7 +300,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     busy = true;
     var expected = new DeleteRecheck.Expected(state.remotePath(), state.bytes(), state.sha256(),
         setup.sourceOf(file), file.size(), file.mtimeMillis());
-    Trash trash = new Trash(setup.trashDir(), ZoneId.systemDefault());
+    Trash trash = setup.trash();
     Instant now = Instant.ofEpochMilli(setup.now());
     String interruptedMove = state.rechecked() ? state.trashPath() : null;
     context.pipeToSelf(blocking(() -> {
@@ -335,14 +309,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
         return new Trashed(interruptedMove, true);
       }
       DeleteRecheck.Result result = DeleteRecheck.run(setup.target(), expected);
-      String planned = result.outcome() == DeleteRecheck.Outcome.OK
+      String planned = result.outcome() == RecheckOutcome.OK
           ? trash.plan(file.relativePath(), now).toString() : null;
       return new RecheckFinished(result, planned);
     }), (result, error) -> result != null ? result : new RecheckFailed(classified(error)));
     return Effect().none();
   }
 
-  private Effect<Event, FileState> onExecuteEarlyDelete(FileState state, ExecuteEarlyDelete early) {
+  private Effect<FileEvent, FileState> onExecuteEarlyDelete(FileState state, ExecuteEarlyDelete early) {
     if (busy || state.status() != Status.PENDING_DELETE || state.deleteDueAtMillis() <= setup.now()) {
       return onExecuteDelete(state, ExecuteDelete.INSTANCE);
     }
@@ -351,9 +325,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
         .thenRun(s -> context.getSelf().tell(ExecuteDelete.INSTANCE));
   }
 
-  private Effect<Event, FileState> onRecheckFinished(FileState state, RecheckFinished finished) {
+  private Effect<FileEvent, FileState> onRecheckFinished(FileState state, RecheckFinished finished) {
     DeleteRecheck.Result r = finished.result();
-    boolean ok = r.outcome() == DeleteRecheck.Outcome.OK;
+    boolean ok = r.outcome() == RecheckOutcome.OK;
     DeleteRechecked rechecked = new DeleteRechecked(ok, r.outcome(), r.remoteSha256(), r.message());
     if (ok) {
       return Effect().persist(List.of(rechecked, new MovingToTrash(finished.trashPath())))
@@ -367,14 +341,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }).thenStop();
   }
 
-  private Effect<Event, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
+  private Effect<FileEvent, FileState> onRecheckFailed(FileState state, RecheckFailed failed) {
     context.getLog().warn("[{}] delete postponed, the copies could not be rechecked: {}", file.relativePath(),
         failed.error().getMessage());
     return postponeDelete(state, failed.error().getMessage(), failed.error().kind());
   }
 
   /** Nothing journaled: the file stays due and asks to be woken after the initial retry delay. */
-  private Effect<Event, FileState> postponeDelete(FileState state, String message, ErrorKind kind) {
+  private Effect<FileEvent, FileState> postponeDelete(FileState state, String message, ErrorKind kind) {
     busy = false;
     supervisor.tell(new Report(file, state.status(), setup.now() + setup.retry().initial().toMillis(), 0, message,
         kind));
@@ -389,7 +363,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }), (path, error) -> path != null ? new Trashed(path, false) : new TrashFailed(String.valueOf(Blocking.cause(error))));
   }
 
-  private Effect<Event, FileState> onTrashed(FileState state, Trashed trashed) {
+  private Effect<FileEvent, FileState> onTrashed(FileState state, Trashed trashed) {
     busy = false;
     return Effect().persist(new SourceDeleted("trash", trashed.trashPath())).thenRun(s -> {
       context.getLog().info("[{}] local copy {} trash {}", file.relativePath(),
@@ -398,15 +372,15 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }).thenStop();
   }
 
-  private Effect<Event, FileState> onTrashFailed(FileState state, TrashFailed failed) {
+  private Effect<FileEvent, FileState> onTrashFailed(FileState state, TrashFailed failed) {
     context.getLog().error("[{}] could not move the local copy to the trash {}: {}; check that folder's "
-        + "permissions and free space. Retrying later.", file.relativePath(), setup.trashDir(), failed.message());
+        + "permissions and free space. Retrying later.", file.relativePath(), setup.trash().dir(), failed.message());
     return postponeDelete(state, failed.message(), null);
   }
 
   // --- retention ---
 
-  private Effect<Event, FileState> onPurgeRemote(FileState state, PurgeRemote purge) {
+  private Effect<FileEvent, FileState> onPurgeRemote(FileState state, PurgeRemote purge) {
     boolean delivered = state.status() == Status.DELETED && state.remotePath() != null;
     boolean foreign = state.status() == Status.NEW && purge.remotePath() != null;
     if (busy || !(delivered || foreign)) {
@@ -423,7 +397,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     return Effect().none();
   }
 
-  private Effect<Event, FileState> onPurged(FileState state, Purged purged) {
+  private Effect<FileEvent, FileState> onPurged(FileState state, Purged purged) {
     busy = false;
     return Effect().persist(new RemoteCopyPurged(purged.remotePath(), purged.bytes(), purged.reason())).thenRun(s -> {
       context.getLog().info("[{}] target copy {} removed by retention: {}", file.relativePath(), purged.remotePath(),
@@ -432,7 +406,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }).thenStop();
   }
 
-  private Effect<Event, FileState> onPurgeFailed(FileState state, PurgeFailed failed) {
+  private Effect<FileEvent, FileState> onPurgeFailed(FileState state, PurgeFailed failed) {
     busy = false;
     context.getLog().warn("[{}] retention did not remove the target copy: {}", file.relativePath(),
         failed.error().getMessage());
@@ -441,7 +415,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   // --- helpers ---
 
-  private Effect<Event, FileState> rest(FileState state) {
+  private Effect<FileEvent, FileState> rest(FileState state) {
     report(state, 0, null);
     return Effect().stop();
   }
@@ -473,50 +447,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   // --- the journal's meaning ---
 
   @Override
-  public EventHandler<FileState, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(FileTransfer::apply);
-  }
-
-  /** What an event means for a file's state: shared by the entity, the read model and audit. */
-  public static FileState apply(FileState state, Event event) {
-    if (event instanceof Discovered e) {
-      return state.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
-    } else if (event instanceof Rediscovered e) {
-      return FileState.EMPTY.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
-    } else if (event instanceof TransferStarted e) {
-      return state.started(e.attempt(), e.tempPath());
-    } else if (event instanceof TransferFailed e) {
-      return applyFailure(state, e);
-    } else if (event instanceof Verified e) {
-      return state.verified(e.remotePath(), e.sha256(), e.bytes());
-    } else if (event instanceof DeleteScheduled e) {
-      return state.deleteScheduled(e.dueAtMillis());
-    } else if (event instanceof DeleteAdvanced e) {
-      return state.deleteScheduled(e.dueAtMillis());
-    } else if (event instanceof DeleteRechecked e) {
-      return applyRecheck(state, e);
-    } else if (event instanceof MovingToTrash e) {
-      return state.movingToTrash(e.trashPath());
-    } else if (event instanceof SourceDeleted e) {
-      return state.deleted(e.trashPath());
-    } else if (event instanceof RemoteCopyPurged e) {
-      return state.status() == Status.NEW ? state.purgedForeign(e.remotePath(), e.bytes()) : state.with(Status.PURGED);
-    }
-    throw new IllegalArgumentException("unknown event " + event);
-  }
-
-  private static FileState applyFailure(FileState state, TransferFailed e) {
-    Status next = e.retryAtMillis() != null ? Status.DISCOVERED
-        : e.kind() == ErrorKind.SOURCE_CHANGED ? Status.SUPERSEDED
-        : Status.QUARANTINED;
-    return state.failed(next, e.kind(), e.message(), e.retryAtMillis());
-  }
-
-  private static FileState applyRecheck(FileState state, DeleteRechecked e) {
-    return switch (e.outcome()) {
-      case OK -> state.recheckPassed();
-      case TARGET_COPY_BAD -> state.backToTransfer(e.message());
-      case SOURCE_CHANGED, SOURCE_MISSING -> state.with(Status.SUPERSEDED);
-    };
+  public EventHandler<FileState, FileEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(FileState::apply);
   }
 }

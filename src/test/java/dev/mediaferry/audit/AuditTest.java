@@ -7,8 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent.DeleteRechecked;
+import dev.mediaferry.file.FileEvent.DeleteScheduled;
+import dev.mediaferry.file.FileEvent.Discovered;
+import dev.mediaferry.file.FileEvent.SourceDeleted;
+import dev.mediaferry.file.FileEvent.TransferStarted;
+import dev.mediaferry.file.FileEvent.Verified;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.FaultyTarget;
@@ -16,13 +23,6 @@ import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.JournalWriter;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;
-import dev.mediaferry.transfer.FileTransfer.DeleteRechecked;
-import dev.mediaferry.transfer.FileTransfer.DeleteScheduled;
-import dev.mediaferry.transfer.FileTransfer.Discovered;
-import dev.mediaferry.transfer.FileTransfer.SourceDeleted;
-import dev.mediaferry.transfer.FileTransfer.TransferStarted;
-import dev.mediaferry.transfer.FileTransfer.Verified;
-import dev.mediaferry.deletion.DeleteRecheck.Outcome;
 import dev.mediaferry.transfer.RunSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -176,7 +176,7 @@ class AuditTest {
     Settings settings = journal("mismatch", "0s");
     try (JournalWriter writer = new JournalWriter(settings)) {
       writer.append("f1", discovered("x"), started(), new Verified("d/x", A, 10, 10, 1), new DeleteScheduled(0),
-          new DeleteRechecked(true, Outcome.OK, B, "ok"), new SourceDeleted("trash", "/trash/x"));
+          new DeleteRechecked(true, RecheckOutcome.OK, B, "ok"), new SourceDeleted("trash", "/trash/x"));
     }
     List<InvariantChecker.Violation> violations = verify(settings);
     assertOnly(violations, "1: hash mismatch");
@@ -188,7 +188,7 @@ class AuditTest {
     Settings settings = journal("early", "60m");
     try (JournalWriter writer = new JournalWriter(settings)) {
       writer.append("f1", discovered("x"), started(), new Verified("d/x", A, 10, 10, 1), new DeleteScheduled(0),
-          new DeleteRechecked(true, Outcome.OK, A, "ok"), new SourceDeleted("trash", "/trash/x"));
+          new DeleteRechecked(true, RecheckOutcome.OK, A, "ok"), new SourceDeleted("trash", "/trash/x"));
     }
     List<InvariantChecker.Violation> violations = verify(settings);
     assertOnly(violations, "2: delete before delay");

@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mediaferry.config.Settings;
-import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.transfer.FileState;
-import dev.mediaferry.targets.LocalTarget;
-import dev.mediaferry.targets.RemoteLayout;
-import dev.mediaferry.targets.Target;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileState;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.targets.LocalTarget;
+import dev.mediaferry.targets.RemoteLayout;
+import dev.mediaferry.targets.Target;
 import dev.mediaferry.testing.Cli;
-import org.slf4j.LoggerFactory;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.JournalContents;
 import dev.mediaferry.testing.TestFiles;
@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The daemon end to end: a real actor system, a real SQLite journal, a real local target. */
 class DaemonEndToEndTest {
@@ -82,11 +83,11 @@ class DaemonEndToEndTest {
     Map<String, List<Object>> journal = JournalContents.read(settings);
     assertEquals(50, journal.size());
     for (List<Object> events : journal.values()) {
-      assertEquals(1, count(events, FileTransfer.Verified.class));
-      assertEquals(1, count(events, FileTransfer.SourceDeleted.class));
-      int recheck = indexOf(events, FileTransfer.DeleteRechecked.class);
-      assertTrue(recheck >= 0 && ((FileTransfer.DeleteRechecked) events.get(recheck)).ok());
-      assertTrue(recheck < indexOf(events, FileTransfer.SourceDeleted.class));
+      assertEquals(1, count(events, FileEvent.Verified.class));
+      assertEquals(1, count(events, FileEvent.SourceDeleted.class));
+      int recheck = indexOf(events, FileEvent.DeleteRechecked.class);
+      assertTrue(recheck >= 0 && ((FileEvent.DeleteRechecked) events.get(recheck)).ok());
+      assertTrue(recheck < indexOf(events, FileEvent.SourceDeleted.class));
     }
   }
 
@@ -167,10 +168,10 @@ class DaemonEndToEndTest {
     assertEquals(1, second.verified(), "the new file is not left at rest: " + second);
     assertEquals(1, second.deleted(), second.toString());
     List<Object> events = JournalContents.read(settings).values().iterator().next();
-    assertEquals(1, count(events, FileTransfer.Rediscovered.class), events.toString());
-    assertEquals(2, count(events, FileTransfer.SourceDeleted.class), events.toString());
-    FileTransfer.Verified secondCopy = (FileTransfer.Verified) events.stream()
-        .filter(e -> e instanceof FileTransfer.Verified).reduce((a, b) -> b).orElseThrow();
+    assertEquals(1, count(events, FileEvent.Rediscovered.class), events.toString());
+    assertEquals(2, count(events, FileEvent.SourceDeleted.class), events.toString());
+    FileEvent.Verified secondCopy = (FileEvent.Verified) events.stream()
+        .filter(e -> e instanceof FileEvent.Verified).reduce((a, b) -> b).orElseThrow();
     assertEquals(secondSha, secondCopy.sha256());
     assertTrue(secondCopy.remotePath().contains("~1"), "the first copy is not overwritten: " + secondCopy);
     Cli.Result verify = Cli.run(root, "audit", "--verify", "--config",
@@ -192,7 +193,7 @@ class DaemonEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> stalled.uploadsStarted.get() == 2);
     first.stop().get(60, TimeUnit.SECONDS);
     Map<String, List<Object>> midway = JournalContents.read(settings);
-    assertEquals(2, midway.values().stream().filter(e -> e.get(e.size() - 1) instanceof FileTransfer.TransferStarted)
+    assertEquals(2, midway.values().stream().filter(e -> e.get(e.size() - 1) instanceof FileEvent.TransferStarted)
         .count(), "two files were stopped mid-transfer: " + midway);
 
     RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
@@ -200,7 +201,7 @@ class DaemonEndToEndTest {
     assertEquals(6, summary.verified());
     Map<String, List<Object>> journal = JournalContents.read(settings);
     assertEquals(6, journal.size());
-    journal.values().forEach(events -> assertEquals(1, count(events, FileTransfer.Verified.class), events.toString()));
+    journal.values().forEach(events -> assertEquals(1, count(events, FileEvent.Verified.class), events.toString()));
     List<Path> onNas = TestFiles.listFiles(TestSettings.nas(settings));
     assertEquals(6, onNas.size(), "no temp files, no duplicates: " + onNas);
     assertFalse(onNas.stream().anyMatch(p -> RemoteLayout.isTempName(p.getFileName().toString())));

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.testing.TestFiles;
@@ -48,7 +49,7 @@ class DeleteRecheckTest {
 
     DeleteRecheck.Result result = DeleteRecheck.run(new LocalTarget(dir.resolve("nas")), expected);
 
-    assertEquals(DeleteRecheck.Outcome.SOURCE_CHANGED, result.outcome(), result.message());
+    assertEquals(RecheckOutcome.SOURCE_CHANGED, result.outcome(), result.message());
   }
 
   @Test
@@ -57,7 +58,7 @@ class DeleteRecheckTest {
 
     DeleteRecheck.Result result = DeleteRecheck.run(new LocalTarget(dir.resolve("nas")), expected);
 
-    assertEquals(DeleteRecheck.Outcome.OK, result.outcome());
+    assertEquals(RecheckOutcome.OK, result.outcome());
     assertEquals(LocalIdentity.of(expected.source()), result.local());
   }
 }

@@ -2,7 +2,7 @@ package dev.mediaferry.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mediaferry.transfer.FileInfo;
+import dev.mediaferry.file.FileInfo;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

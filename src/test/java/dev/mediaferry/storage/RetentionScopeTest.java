@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.LocalTarget;
@@ -34,14 +36,14 @@ class RetentionScopeTest {
   private static List<FileIndex.Change> journal(String id, String remotePath, boolean localDeleted, int daysAgo) {
     long at = NOW.minus(Duration.ofDays(daysAgo)).toEpochMilli();
     String sha = "0".repeat(64);
-    List<FileTransfer.Event> events = new ArrayList<>(List.of(
-        new FileTransfer.Discovered(id + ".mp4", 100, 1, "/src"),
-        new FileTransfer.TransferStarted(1, "file:", remotePath, "t"),
-        new FileTransfer.Verified(remotePath, sha, 100, 100, 1),
-        new FileTransfer.DeleteScheduled(at)));
+    List<FileEvent> events = new ArrayList<>(List.of(
+        new FileEvent.Discovered(id + ".mp4", 100, 1, "/src"),
+        new FileEvent.TransferStarted(1, "file:", remotePath, "t"),
+        new FileEvent.Verified(remotePath, sha, 100, 100, 1),
+        new FileEvent.DeleteScheduled(at)));
     if (localDeleted) {
-      events.add(new FileTransfer.DeleteRechecked(true, DeleteRecheck.Outcome.OK, sha, "ok"));
-      events.add(new FileTransfer.SourceDeleted("trash", "/t"));
+      events.add(new FileEvent.DeleteRechecked(true, RecheckOutcome.OK, sha, "ok"));
+      events.add(new FileEvent.SourceDeleted("trash", "/t"));
     }
     List<FileIndex.Change> changes = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {

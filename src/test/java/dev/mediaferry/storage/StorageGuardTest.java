@@ -40,7 +40,8 @@ class StorageGuardTest {
     Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 0, 100, false,
         new Settings.Retention(false, java.util.List.of("**"), 30, "journal"));
 
-    testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, null));
+    testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, null,
+        java.time.Clock.systemUTC()));
 
     assertEquals(new Space(500, 1000),
         supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class).space());
@@ -66,7 +67,7 @@ class StorageGuardTest {
     java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
     try {
       testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), testKit.<AlertManager.Command>createTestProbe().ref(),
-          blocking, null));
+          blocking, null, java.time.Clock.systemUTC()));
       org.awaitility.Awaitility.await().until(() -> target.spaceCalls.get() == 1);
 
       org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit.warn("is still running").expect(testKit.system(),
@@ -108,7 +109,8 @@ class StorageGuardTest {
       Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 300, 0, 99, 100, false,
           new Settings.Retention(true, java.util.List.of("**"), 30, "journal"));
 
-      testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, index));
+      testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, index,
+          java.time.Clock.systemUTC()));
 
       supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class);
       TransferSupervisor.PurgeRemote first = supervisor.expectMessageClass(TransferSupervisor.PurgeRemote.class);
@@ -123,14 +125,14 @@ class StorageGuardTest {
   /** The six events of a file delivered (verified 100 bytes, deleted locally) at the given time. */
   private static java.util.List<dev.mediaferry.journal.FileIndex.Change> delivered(String id, String path, long at) {
     String sha = "0".repeat(64);
-    java.util.List<dev.mediaferry.transfer.FileTransfer.Event> events = java.util.List.of(
-        new dev.mediaferry.transfer.FileTransfer.Discovered(path, 100, 1, "/src"),
-        new dev.mediaferry.transfer.FileTransfer.TransferStarted(1, "file:", "d/" + path, "t"),
-        new dev.mediaferry.transfer.FileTransfer.Verified("d/" + path, sha, 100, 100, 1),
-        new dev.mediaferry.transfer.FileTransfer.DeleteScheduled(at),
-        new dev.mediaferry.transfer.FileTransfer.DeleteRechecked(true, dev.mediaferry.deletion.DeleteRecheck.Outcome.OK,
+    java.util.List<dev.mediaferry.file.FileEvent> events = java.util.List.of(
+        new dev.mediaferry.file.FileEvent.Discovered(path, 100, 1, "/src"),
+        new dev.mediaferry.file.FileEvent.TransferStarted(1, "file:", "d/" + path, "t"),
+        new dev.mediaferry.file.FileEvent.Verified("d/" + path, sha, 100, 100, 1),
+        new dev.mediaferry.file.FileEvent.DeleteScheduled(at),
+        new dev.mediaferry.file.FileEvent.DeleteRechecked(true, dev.mediaferry.file.RecheckOutcome.OK,
             sha, "ok"),
-        new dev.mediaferry.transfer.FileTransfer.SourceDeleted("trash", "/t/" + path));
+        new dev.mediaferry.file.FileEvent.SourceDeleted("trash", "/t/" + path));
     java.util.List<dev.mediaferry.journal.FileIndex.Change> changes = new java.util.ArrayList<>();
     for (int seq = 0; seq < events.size(); seq++) {
       changes.add(new dev.mediaferry.journal.FileIndex.Change(id, seq + 1, at, events.get(seq)));

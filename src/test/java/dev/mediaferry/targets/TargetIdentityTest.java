@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

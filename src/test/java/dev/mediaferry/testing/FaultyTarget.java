@@ -1,6 +1,6 @@
 package dev.mediaferry.testing;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.ForwardingTarget;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;

@@ -2,6 +2,7 @@ package dev.mediaferry.testing;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.transfer.FileTransfer;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * them: how the audit tests build journals that break an invariant on purpose.
  */
 public final class JournalWriter implements AutoCloseable {
-  private record Append(List<FileTransfer.Event> events, ActorRef<Done> replyTo) {}
+  private record Append(List<FileEvent> events, ActorRef<Done> replyTo) {}
 
-  private static final class Writer extends EventSourcedBehavior<Append, FileTransfer.Event, Integer> {
+  private static final class Writer extends EventSourcedBehavior<Append, FileEvent, Integer> {
     Writer(String fileId) {
       super(FileTransfer.persistenceId(fileId));
     }
@@ -33,12 +34,12 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     @Override
-    public Set<String> tagsFor(FileTransfer.Event event) {
-      return Set.of(FileTransfer.TAG);
+    public Set<String> tagsFor(FileEvent event) {
+      return Set.of(dev.mediaferry.file.FileEvent.TAG);
     }
 
     @Override
-    public CommandHandler<Append, FileTransfer.Event, Integer> commandHandler() {
+    public CommandHandler<Append, FileEvent, Integer> commandHandler() {
       return newCommandHandlerBuilder().forAnyState()
           .onCommand(Append.class, (state, append) -> Effect().persist(append.events())
               .thenReply(append.replyTo(), s -> Done.getInstance()))
@@ -46,7 +47,7 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     @Override
-    public EventHandler<Integer, FileTransfer.Event> eventHandler() {
+    public EventHandler<Integer, FileEvent> eventHandler() {
       return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> state + 1);
     }
   }
@@ -58,7 +59,7 @@ public final class JournalWriter implements AutoCloseable {
     testKit = ActorTestKit.create("journal-writer", Daemon.pekkoConfig(settings));
   }
 
-  public void append(String fileId, FileTransfer.Event... events) {
+  public void append(String fileId, FileEvent... events) {
     TestProbe<Done> done = testKit.createTestProbe();
     testKit.<Append>spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.setup(c -> new Writer(fileId)))
         .tell(new Append(List.of(events), done.ref()));

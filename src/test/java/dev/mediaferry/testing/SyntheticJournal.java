@@ -3,8 +3,10 @@ package dev.mediaferry.testing;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.deletion.DeleteRecheck;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.transfer.FileInfo;
 import dev.mediaferry.transfer.FileTransfer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,13 +57,13 @@ public final class SyntheticJournal {
           FileInfo file = FileInfo.of("flight-" + (i / 500) + "/DJI_" + i + ".MP4", 50_000_000L + i, t - 60_000);
           String sha = String.format("%064x", i);
           String remote = "2025/01/01/DJI_" + i + ".MP4";
-          List<FileTransfer.Event> events = List.of(
-              new FileTransfer.Discovered(file.relativePath(), file.size(), file.mtimeMillis(), "/media"),
-              new FileTransfer.TransferStarted(1, "file:/nas", remote, ".tmp"),
-              new FileTransfer.Verified(remote, sha, file.size(), file.size(), 1200),
-              new FileTransfer.DeleteScheduled(t + 3_601_200),
-              new FileTransfer.DeleteRechecked(true, DeleteRecheck.Outcome.OK, sha, "ok"),
-              new FileTransfer.SourceDeleted("trash", "/trash/" + file.relativePath()));
+          List<FileEvent> events = List.of(
+              new FileEvent.Discovered(file.relativePath(), file.size(), file.mtimeMillis(), "/media"),
+              new FileEvent.TransferStarted(1, "file:/nas", remote, ".tmp"),
+              new FileEvent.Verified(remote, sha, file.size(), file.size(), 1200),
+              new FileEvent.DeleteScheduled(t + 3_601_200),
+              new FileEvent.DeleteRechecked(true, RecheckOutcome.OK, sha, "ok"),
+              new FileEvent.SourceDeleted("trash", "/trash/" + file.relativePath()));
           long[] times = {t, t, t + 1200, t + 1200, t + 3_601_700, t + 3_601_800};
           for (int seq = 0; seq < events.size(); seq++) {
             Serializer serializer = serialization.findSerializerFor(events.get(seq));

@@ -9,14 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.DeleteRecheck;
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.deletion.Trash;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.ManualClock;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;
-import dev.mediaferry.transfer.FileState.Status;
 import dev.mediaferry.transfer.FileTransfer.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +88,7 @@ class FileTransferTest {
   private TransferSetup setup(boolean afterSync, Duration deleteDelay) {
     return new TransferSetup(settings.source().dir(), target,
         new RemoteLayout(settings.target().layout(), ZoneId.of("UTC")), new RetryPolicy(Duration.ofSeconds(5),
-            Duration.ofMinutes(5), 3), afterSync, deleteDelay, settings.delete().trashDir(), blocking,
+            Duration.ofMinutes(5), 3), afterSync, deleteDelay, new Trash(settings.delete().trashDir(), ZoneId.of("UTC")), blocking,
         new ShutdownSignal(), clock);
   }
 
@@ -109,7 +113,7 @@ class FileTransferTest {
   /** A journal to recover from, starting with the file's Discovered event; the test appends the rest. */
   private static List<Object> discoveredHistory(FileInfo file) {
     List<Object> history = new java.util.ArrayList<>();
-    history.add(new FileTransfer.Discovered(file.relativePath(), file.size(), file.mtimeMillis(), "src"));
+    history.add(new FileEvent.Discovered(file.relativePath(), file.size(), file.mtimeMillis(), "src"));
     return history;
   }
 
@@ -131,9 +135,9 @@ class FileTransferTest {
     assertEquals(Status.PENDING_DELETE, report.status());
     assertEquals(3_000_000, report.bytesSent());
     List<Object> events = events(file);
-    assertEquals(List.of(FileTransfer.Discovered.class, FileTransfer.TransferStarted.class,
-        FileTransfer.Verified.class, FileTransfer.DeleteScheduled.class), events.stream().map(Object::getClass).toList());
-    FileTransfer.Verified verified = (FileTransfer.Verified) events.get(2);
+    assertEquals(List.of(FileEvent.Discovered.class, FileEvent.TransferStarted.class,
+        FileEvent.Verified.class, FileEvent.DeleteScheduled.class), events.stream().map(Object::getClass).toList());
+    FileEvent.Verified verified = (FileEvent.Verified) events.get(2);
     assertEquals("2025/03/04/DJI_0001.MP4", verified.remotePath());
     assertEquals(TestFiles.sha256(settings.source().dir().resolve("DJI_0001.MP4")), verified.sha256());
     assertEquals(verified.sha256(), TestFiles.sha256(nas(verified.remotePath())));
@@ -150,10 +154,10 @@ class FileTransferTest {
 
     assertEquals(Status.DELETED, report.status());
     List<Object> events = events(file);
-    FileTransfer.DeleteRechecked recheck = (FileTransfer.DeleteRechecked) events.get(4);
+    FileEvent.DeleteRechecked recheck = (FileEvent.DeleteRechecked) events.get(4);
     assertTrue(recheck.ok());
-    FileTransfer.MovingToTrash intent = (FileTransfer.MovingToTrash) events.get(5); // journaled before the move
-    FileTransfer.SourceDeleted deleted = (FileTransfer.SourceDeleted) events.get(6);
+    FileEvent.MovingToTrash intent = (FileEvent.MovingToTrash) events.get(5); // journaled before the move
+    FileEvent.SourceDeleted deleted = (FileEvent.SourceDeleted) events.get(6);
     assertEquals(intent.trashPath(), deleted.trashPath());
     assertEquals("trash", deleted.mode());
     assertFalse(Files.exists(settings.source().dir().resolve("a/b.jpg")));
@@ -163,7 +167,7 @@ class FileTransferTest {
   @Test
   void failedRecheckKeepsTheSourceAndSendsTheFileBackToTransfer() throws Exception {
     FileInfo file = source("c.jpg", 10_000);
-    FileTransfer.Verified verified = (FileTransfer.Verified) events(transferAndGet(file)).get(2);
+    FileEvent.Verified verified = (FileEvent.Verified) events(transferAndGet(file)).get(2);
     Files.write(nas(verified.remotePath()), new byte[10_000]); // same size, other content
 
     spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
@@ -171,9 +175,9 @@ class FileTransferTest {
 
     assertEquals(Status.DISCOVERED, report.status());
     assertTrue(Files.exists(settings.source().dir().resolve("c.jpg")));
-    FileTransfer.DeleteRechecked recheck = (FileTransfer.DeleteRechecked) events(file).get(4);
+    FileEvent.DeleteRechecked recheck = (FileEvent.DeleteRechecked) events(file).get(4);
     assertFalse(recheck.ok());
-    assertEquals(DeleteRecheck.Outcome.TARGET_COPY_BAD, recheck.outcome());
+    assertEquals(RecheckOutcome.TARGET_COPY_BAD, recheck.outcome());
     assertTrue(recheck.message().contains("hash mismatch"), recheck.message());
   }
 
@@ -192,7 +196,7 @@ class FileTransferTest {
     assertEquals(Status.DISCOVERED, first.status());
     assertNotNull(first.wakeAtMillis());
     assertTrue(first.wakeAtMillis() > clock.millis());
-    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events(file).get(2);
     assertEquals(ErrorKind.TRANSIENT, failed.kind());
     assertTrue(failed.message().contains("after 1500000 bytes"), failed.message());
     assertTrue(tempFilesOnTarget().isEmpty(), "partial temp removed");
@@ -215,7 +219,7 @@ class FileTransferTest {
     Report first = transfer(file);
 
     assertEquals(Status.DISCOVERED, first.status());
-    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events(file).get(2);
     assertEquals(ErrorKind.CORRUPT, failed.kind());
     assertTrue(failed.message().contains("hash mismatch"), failed.message());
     assertTrue(tempFilesOnTarget().isEmpty());
@@ -235,7 +239,7 @@ class FileTransferTest {
     Report report = transfer(file);
 
     assertEquals(Status.QUARANTINED, report.status());
-    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events(file).get(2);
     assertEquals(1, failed.attempt());
     assertEquals(null, failed.retryAtMillis());
     assertTrue(Files.exists(settings.source().dir().resolve("denied.mp4")));
@@ -253,7 +257,7 @@ class FileTransferTest {
     Report last = transfer(file);
 
     assertEquals(Status.QUARANTINED, last.status());
-    long failures = events(file).stream().filter(e -> e instanceof FileTransfer.TransferFailed).count();
+    long failures = events(file).stream().filter(e -> e instanceof FileEvent.TransferFailed).count();
     assertEquals(3, failures);
   }
 
@@ -274,14 +278,14 @@ class FileTransferTest {
     String finalPath = "2025/03/04/crash.mp4";
     String temp = RemoteLayout.tempPath(finalPath, file.fileId());
     journal.persistForRecovery(FileTransfer.persistenceId(file.fileId()).id(), List.of(
-        new FileTransfer.Discovered("crash.mp4", file.size(), file.mtimeMillis(), "src"),
-        new FileTransfer.TransferStarted(1, "file:x", finalPath, temp)));
+        new FileEvent.Discovered("crash.mp4", file.size(), file.mtimeMillis(), "src"),
+        new FileEvent.TransferStarted(1, "file:x", finalPath, temp)));
     TestFiles.write(nas(temp), 1234, 1); // what the crashed attempt left
 
     Report report = transfer(file);
 
     assertEquals(Status.PENDING_DELETE, report.status());
-    FileTransfer.TransferStarted restarted = (FileTransfer.TransferStarted) events(file).get(2);
+    FileEvent.TransferStarted restarted = (FileEvent.TransferStarted) events(file).get(2);
     assertEquals(2, restarted.attempt());
     assertTrue(tempFilesOnTarget().isEmpty());
     assertEquals(TestFiles.sha256(settings.source().dir().resolve("crash.mp4")), TestFiles.sha256(nas(finalPath)));
@@ -335,7 +339,7 @@ class FileTransferTest {
     Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
 
     assertEquals(Status.VERIFIED, report.status());
-    assertInstanceOf(FileTransfer.Verified.class, events(file).get(2));
+    assertInstanceOf(FileEvent.Verified.class, events(file).get(2));
     assertEquals(3, events(file).size());
   }
 
@@ -345,8 +349,8 @@ class FileTransferTest {
     String pid = FileTransfer.persistenceId(file.fileId()).id();
     List<Object> history = discoveredHistory(file);
     for (int attempt = 1; history.size() < FileTransfer.SNAPSHOT_EVERY - 1; attempt++) {
-      history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/retried.mp4", ".t"));
-      history.add(new FileTransfer.TransferFailed(attempt, ErrorKind.TRANSIENT, "flaky", 0L));
+      history.add(new FileEvent.TransferStarted(attempt, "file:x", "2025/03/04/retried.mp4", ".t"));
+      history.add(new FileEvent.TransferFailed(attempt, ErrorKind.TRANSIENT, "flaky", 0L));
     }
     journal.persistForRecovery(pid, history);
 
@@ -362,7 +366,7 @@ class FileTransferTest {
   void retentionPurgesTheTargetCopyOnlyAfterTheLocalCopyIsDeleted() throws Exception {
     FileInfo file = source("old.mp4", 10_000);
     transfer(file);
-    FileTransfer.Verified verified = (FileTransfer.Verified) events(file).get(2);
+    FileEvent.Verified verified = (FileEvent.Verified) events(file).get(2);
 
     spawn(file, true).tell(new FileTransfer.PurgeRemote(null, 0, "test"));
     assertEquals(Status.PENDING_DELETE, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
@@ -374,7 +378,7 @@ class FileTransferTest {
 
     assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertFalse(Files.exists(nas(verified.remotePath())));
-    FileTransfer.RemoteCopyPurged purged = (FileTransfer.RemoteCopyPurged) events(file).get(7);
+    FileEvent.RemoteCopyPurged purged = (FileEvent.RemoteCopyPurged) events(file).get(7);
     assertEquals(verified.remotePath(), purged.remotePath());
     assertEquals("below reserve", purged.reason());
   }
@@ -420,13 +424,13 @@ class FileTransferTest {
 
     assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     List<Object> events = events(file);
-    FileTransfer.DeleteAdvanced advanced = (FileTransfer.DeleteAdvanced) events.get(4);
+    FileEvent.DeleteAdvanced advanced = (FileEvent.DeleteAdvanced) events.get(4);
     assertEquals("dock disk 95% full", advanced.reason());
-    assertTrue(((FileTransfer.DeleteRechecked) events.get(5)).ok(), "still rechecked first");
+    assertTrue(((FileEvent.DeleteRechecked) events.get(5)).ok(), "still rechecked first");
     dev.mediaferry.audit.InvariantChecker audit = new dev.mediaferry.audit.InvariantChecker(Duration.ofMinutes(60));
     for (int i = 0; i < events.size(); i++) {
       audit.accept(new dev.mediaferry.audit.AuditEvent(i, file.fileId(), i + 1, Instant.now(),
-          (FileTransfer.Event) events.get(i)));
+          (FileEvent) events.get(i)));
     }
     assertEquals(List.of(), audit.violations(), "an advanced delete is not a violation of the delay");
   }
@@ -440,7 +444,7 @@ class FileTransferTest {
 
     assertEquals(Status.PURGED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
     assertFalse(Files.exists(foreign));
-    assertEquals(List.of(new FileTransfer.RemoteCopyPurged("other/old.mp4", 500, "below reserve")), events(label));
+    assertEquals(List.of(new FileEvent.RemoteCopyPurged("other/old.mp4", 500, "below reserve")), events(label));
   }
 
   // --- issue 8: the safety promise ---
@@ -460,7 +464,7 @@ class FileTransferTest {
     Report report = transfer(file);
 
     assertEquals(Status.SUPERSEDED, report.status(), "a changed source is superseded, never 'corrupt'");
-    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events(file).get(2);
+    FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events(file).get(2);
     assertEquals(ErrorKind.SOURCE_CHANGED, failed.kind(), failed.message());
     assertEquals(null, failed.retryAtMillis(), "nothing waits on a file that no longer exists in that form");
     assertTrue(tempFilesOnTarget().isEmpty());
@@ -472,7 +476,7 @@ class FileTransferTest {
     String pid = FileTransfer.persistenceId(file.fileId()).id();
     List<Object> history = discoveredHistory(file);
     for (int attempt = 1; attempt <= 10; attempt++) { // ten kill -9 in the middle of uploads
-      history.add(new FileTransfer.TransferStarted(attempt, "file:x", "2025/03/04/crashy.mp4", ".t" + attempt));
+      history.add(new FileEvent.TransferStarted(attempt, "file:x", "2025/03/04/crashy.mp4", ".t" + attempt));
     }
     journal.persistForRecovery(pid, history);
     target.failAlways(ErrorKind.TRANSIENT);
@@ -491,7 +495,7 @@ class FileTransferTest {
     transfer(file);
     spawn(file, true).tell(FileTransfer.ExecuteDelete.INSTANCE);
     assertEquals(Status.DELETED, supervisor.receiveMessage(Duration.ofSeconds(10)).status());
-    FileTransfer.Verified verified = (FileTransfer.Verified) events(file).get(2);
+    FileEvent.Verified verified = (FileEvent.Verified) events(file).get(2);
     // the day folder on the NAS is replaced by a link to a folder outside the target
     Path outside = TestFiles.write(root.resolve("outside/linked.mp4"), 10_000, 3);
     Path day = nas(verified.remotePath()).getParent();
@@ -529,7 +533,7 @@ class FileTransferTest {
       public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(String pid,
           org.apache.pekko.persistence.testkit.JournalOperation operation) {
         boolean sourceDeleted = operation instanceof org.apache.pekko.persistence.testkit.WriteEvents w
-            && w.getBatch().stream().anyMatch(e -> e instanceof FileTransfer.SourceDeleted);
+            && w.getBatch().stream().anyMatch(e -> e instanceof FileEvent.SourceDeleted);
         return sourceDeleted ? org.apache.pekko.persistence.testkit.StorageFailure.create()
             : org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
       }
@@ -547,8 +551,8 @@ class FileTransferTest {
     Report report = supervisor.receiveMessage(Duration.ofSeconds(10));
 
     assertEquals(Status.DELETED, report.status(), "finished, not superseded");
-    FileTransfer.SourceDeleted deleted = events(file).stream().filter(e -> e instanceof FileTransfer.SourceDeleted)
-        .map(e -> (FileTransfer.SourceDeleted) e).findFirst().orElseThrow();
+    FileEvent.SourceDeleted deleted = events(file).stream().filter(e -> e instanceof FileEvent.SourceDeleted)
+        .map(e -> (FileEvent.SourceDeleted) e).findFirst().orElseThrow();
     assertNotNull(deleted.trashPath());
     assertEquals(sha, TestFiles.sha256(Path.of(deleted.trashPath())), "the journal says where the file is");
   }
@@ -566,7 +570,7 @@ class FileTransferTest {
     Report report = transfer(file);
 
     assertEquals(Status.SUPERSEDED, report.status());
-    assertEquals(ErrorKind.SOURCE_CHANGED, ((FileTransfer.TransferFailed) events(file).get(2)).kind());
+    assertEquals(ErrorKind.SOURCE_CHANGED, ((FileEvent.TransferFailed) events(file).get(2)).kind());
     assertTrue(TestFiles.listFiles(TestSettings.nas(settings)).isEmpty(), "nothing of the link's target uploaded");
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.observe.AlertManager;

@@ -1,7 +1,7 @@
 package dev.mediaferry.targets.sftp;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.RemoteStat;
 import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Space;
@@ -22,6 +22,7 @@ import java.util.Optional;
 import net.schmizz.keepalive.KeepAlive;
 import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.DisconnectReason;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.FileMode;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -32,7 +33,6 @@ import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.sftp.SFTPEngine;
 import net.schmizz.sshj.sftp.SFTPException;
 import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.common.DisconnectReason;
 import net.schmizz.sshj.userauth.UserAuthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,11 @@
 package dev.mediaferry.targets.sftp;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.TargetException;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
 /**
  * A few SSH connections reused across files. A connection that failed is closed, never

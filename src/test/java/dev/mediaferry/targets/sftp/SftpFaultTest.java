@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.JournalDatabase;
-import dev.mediaferry.targets.ErrorKind;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.SafeCopy;
 import dev.mediaferry.targets.Target;
@@ -18,8 +19,8 @@ import dev.mediaferry.testing.OpenSshExtension;
 import dev.mediaferry.testing.SftpSettings;
 import dev.mediaferry.testing.TcpFaultProxy;
 import dev.mediaferry.testing.TestFiles;
-import dev.mediaferry.testing.Tmpfs;
 import dev.mediaferry.testing.TestSettings;
+import dev.mediaferry.testing.Tmpfs;
 import dev.mediaferry.transfer.FileTransfer;
 import dev.mediaferry.transfer.RunSummary;
 import java.nio.file.Files;
@@ -59,8 +60,8 @@ class SftpFaultTest {
 
       assertEquals(1, proxy.faultsInjected.get());
       List<Object> events = JournalContents.read(settings).values().iterator().next();
-      FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events.stream()
-          .filter(e -> e instanceof FileTransfer.TransferFailed).findFirst().orElseThrow();
+      FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events.stream()
+          .filter(e -> e instanceof FileEvent.TransferFailed).findFirst().orElseThrow();
       assertEquals(ErrorKind.TRANSIENT, failed.kind());
       List<Path> stored = TestFiles.listFiles(nas);
       assertEquals(1, stored.size(), "one final file, no temp left: " + stored);

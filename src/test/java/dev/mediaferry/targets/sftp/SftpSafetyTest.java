@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.daemon.Daemon;
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.testing.JournalContents;
@@ -140,7 +141,7 @@ class SftpSafetyTest {
 
     assertEquals(1, summary.failed());
     List<Object> events = JournalContents.read(settings).values().iterator().next();
-    FileTransfer.TransferFailed failed = (FileTransfer.TransferFailed) events.get(events.size() - 1);
+    FileEvent.TransferFailed failed = (FileEvent.TransferFailed) events.get(events.size() - 1);
     assertEquals(ErrorKind.PERMANENT, failed.kind());
     assertTrue(failed.message().contains("permission denied"), failed.message());
     assertTrue(Files.exists(settings.source().dir().resolve("denied.mp4")), "the source is kept");

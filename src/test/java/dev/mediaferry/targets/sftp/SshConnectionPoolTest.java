@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.TargetException;
 import java.time.Duration;
 import net.schmizz.sshj.SSHClient;

@@ -1,6 +1,6 @@
-package dev.mediaferry.transfer;
+package dev.mediaferry.file;
 
-import dev.mediaferry.targets.ErrorKind;
+import dev.mediaferry.file.FileEvent.*;
 
 /**
  * What the journal says of one file now. Immutable: the event handler returns a new one.
@@ -53,59 +53,102 @@ public record FileState(
   public static final FileState EMPTY =
       new FileState(Status.NEW, null, 0, null, null, null, null, null, null, 0, null, false, null, 0);
 
-  FileState with(Status newStatus) {
+  /** What an event means for a file's state: shared by the entity, the read model and audit. */
+  public FileState apply(FileEvent event) {
+    if (event instanceof Discovered e) {
+      return discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
+    } else if (event instanceof Rediscovered e) {
+      return EMPTY.discovered(FileInfo.of(e.path(), e.size(), e.mtimeMillis()));
+    } else if (event instanceof TransferStarted e) {
+      return started(e.attempt(), e.tempPath());
+    } else if (event instanceof TransferFailed e) {
+      return afterFailure(e);
+    } else if (event instanceof Verified e) {
+      return verified(e.remotePath(), e.sha256(), e.bytes());
+    } else if (event instanceof DeleteScheduled e) {
+      return deleteScheduled(e.dueAtMillis());
+    } else if (event instanceof DeleteAdvanced e) {
+      return deleteScheduled(e.dueAtMillis());
+    } else if (event instanceof DeleteRechecked e) {
+      return afterRecheck(e);
+    } else if (event instanceof MovingToTrash e) {
+      return movingToTrash(e.trashPath());
+    } else if (event instanceof SourceDeleted e) {
+      return deleted(e.trashPath());
+    } else if (event instanceof RemoteCopyPurged e) {
+      return status == Status.NEW ? purgedForeign(e.remotePath(), e.bytes()) : with(Status.PURGED);
+    }
+    throw new IllegalArgumentException("unknown event " + event);
+  }
+
+  private FileState afterFailure(TransferFailed e) {
+    Status next = e.retryAtMillis() != null ? Status.DISCOVERED
+        : e.kind() == ErrorKind.SOURCE_CHANGED ? Status.SUPERSEDED
+        : Status.QUARANTINED;
+    return failed(next, e.kind(), e.message(), e.retryAtMillis());
+  }
+
+  private FileState afterRecheck(DeleteRechecked e) {
+    return switch (e.outcome()) {
+      case OK -> recheckPassed();
+      case TARGET_COPY_BAD -> backToTransfer(e.message());
+      case SOURCE_CHANGED, SOURCE_MISSING -> with(Status.SUPERSEDED);
+    };
+  }
+
+  private FileState with(Status newStatus) {
     return new FileState(newStatus, file, attempt, tempPath, retryAtMillis, lastErrorKind, lastError, remotePath,
         sha256, bytes, deleteDueAtMillis, rechecked, trashPath, failures);
   }
 
-  FileState discovered(FileInfo discovered) {
+  private FileState discovered(FileInfo discovered) {
     return new FileState(Status.DISCOVERED, discovered, 0, null, null, null, null, null, null, 0, null, false, null, 0);
   }
 
-  FileState started(int newAttempt, String newTempPath) {
+  private FileState started(int newAttempt, String newTempPath) {
     return new FileState(Status.TRANSFERRING, file, newAttempt, newTempPath, null, lastErrorKind, lastError, null,
         null, 0, null, false, null, failures);
   }
 
-  FileState failed(Status newStatus, ErrorKind kind, String message, Long retryAt) {
+  private FileState failed(Status newStatus, ErrorKind kind, String message, Long retryAt) {
     return new FileState(newStatus, file, attempt, null, retryAt, kind, message, remotePath, sha256, bytes,
         null, false, trashPath, failures + (kind.countsAsFailure() ? 1 : 0));
   }
 
-  FileState verified(String newRemotePath, String newSha256, long newBytes) {
+  private FileState verified(String newRemotePath, String newSha256, long newBytes) {
     return new FileState(Status.VERIFIED, file, attempt, null, null, lastErrorKind, lastError, newRemotePath,
         newSha256, newBytes, null, false, null, failures);
   }
 
-  FileState deleteScheduled(long dueAt) {
+  private FileState deleteScheduled(long dueAt) {
     return new FileState(Status.PENDING_DELETE, file, attempt, null, null, lastErrorKind, lastError, remotePath,
         sha256, bytes, dueAt, false, null, failures);
   }
 
-  FileState recheckPassed() {
+  private FileState recheckPassed() {
     return new FileState(status, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256, bytes,
         deleteDueAtMillis, true, null, failures);
   }
 
   /** A failed recheck sends the file back to transfer from attempt 0. */
-  FileState backToTransfer(String message) {
+  private FileState backToTransfer(String message) {
     return new FileState(Status.DISCOVERED, file, 0, null, null, ErrorKind.CORRUPT, message, null, null, 0,
         null, false, null, 0);
   }
 
   /** A file the journal never knew, removed from the target by retention (scope = all). */
-  FileState purgedForeign(String foreignRemotePath, long foreignBytes) {
+  private FileState purgedForeign(String foreignRemotePath, long foreignBytes) {
     return new FileState(Status.PURGED, null, 0, null, null, null, null, foreignRemotePath, null, foreignBytes,
         null, false, null, 0);
   }
 
   /** The recheck passed and the local copy is about to be moved to trashPath. */
-  FileState movingToTrash(String plannedTrashPath) {
+  private FileState movingToTrash(String plannedTrashPath) {
     return new FileState(status, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256, bytes,
         deleteDueAtMillis, true, plannedTrashPath, failures);
   }
 
-  FileState deleted(String newTrashPath) {
+  private FileState deleted(String newTrashPath) {
     return new FileState(Status.DELETED, file, attempt, null, null, lastErrorKind, lastError, remotePath, sha256,
         bytes, deleteDueAtMillis, rechecked, newTrashPath, failures);
   }

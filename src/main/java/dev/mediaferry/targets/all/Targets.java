@@ -1,10 +1,18 @@
-package dev.mediaferry.targets;
+package dev.mediaferry.targets.all;
 
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.targets.LocalTarget;
+import dev.mediaferry.targets.Target;
+import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.sftp.SftpTarget;
 import java.nio.file.Path;
 
-/** Opens the target named by mediaferry.target.url. */
+/**
+ * Opens the target named by mediaferry.target.url: the one place that knows every kind of
+ * target (as rclone's backend/all), so the kinds need not know each other. A new kind of
+ * target implements {@link Target} in its own package and gets its URL scheme here.
+ */
 public final class Targets {
   private Targets() {}
 

@@ -1,4 +1,4 @@
-package dev.mediaferry.storage;
+package dev.mediaferry.transfer;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.targets.Space;

@@ -1,8 +1,9 @@
-package dev.mediaferry.transfer;
+package dev.mediaferry.file;
 
-import dev.mediaferry.targets.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A source file as discovered: its path under the source folder, size and mtime (and the
@@ -35,8 +36,12 @@ public record FileInfo(String fileId, String relativePath, long size, long mtime
   }
 
   static String idOf(String relativePath, long size, long mtimeMillis) {
-    MessageDigest digest = Sha256.digest();
-    digest.update((relativePath + '\0' + size + '\0' + mtimeMillis).getBytes(StandardCharsets.UTF_8));
-    return Sha256.hex(digest).substring(0, 32);
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest((relativePath + '\0' + size + '\0' + mtimeMillis).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 }

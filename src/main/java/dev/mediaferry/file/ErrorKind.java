@@ -1,4 +1,4 @@
-package dev.mediaferry.targets;
+package dev.mediaferry.file;
 
 /** How a failure is handled: every error is classified once, where it happens. */
 public enum ErrorKind {

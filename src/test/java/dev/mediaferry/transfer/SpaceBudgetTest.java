@@ -1,4 +1,4 @@
-package dev.mediaferry.storage;
+package dev.mediaferry.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,37 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.file.FileState.Status;
+import java.util.HashSet;
+import java.util.Set;
+
+/** What this run did, file by file, for the `run --once` summary. */
+final class RunTally {
+  private RunSummary summary = new RunSummary(0, 0, 0, 0, 0);
+  /** Names already reported as not valid UTF-8 this run. */
+  private final Set<String> badNames = new HashSet<>();
+
+  /** A file came to rest in status; wasTransfer: this rest ends a transfer attempt of this run. */
+  void rested(Status status, long bytesSent, boolean wasTransfer) {
+    summary = switch (status) {
+      case VERIFIED, PENDING_DELETE -> wasTransfer ? summary.plusVerified(bytesSent) : summary;
+      case DELETED -> wasTransfer ? summary.plusOther().plusDeleted() : summary.plusDeleted();
+      case QUARANTINED -> summary.plusFailed();
+      case SUPERSEDED -> wasTransfer ? summary.plusOther() : summary;
+      default -> summary;
+    };
+  }
+
+  /** A name that cannot be offloaded counts as failed, once per run; returns whether it is new. */
+  boolean badName(String path) {
+    if (!badNames.add(path)) {
+      return false;
+    }
+    summary = summary.plusFailed();
+    return true;
+  }
+
+  /** The run's summary; files still held back when it ends count as not done. */
+  RunSummary summary(int heldBack) {
+    return heldBack == 0 ? summary : summary.plusWaiting(heldBack);
+  }
+}

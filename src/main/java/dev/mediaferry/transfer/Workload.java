@@ -1,0 +1,167 @@
+package dev.mediaferry.transfer;
+
+import dev.mediaferry.file.FileInfo;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The supervisor's books: which files this run knows, which wait for a transfer (oldest
+ * first), run, wait on a retry timer, wait for their delete time, or are due for a delete.
+ * A plain class so the rules are unit-tested; the supervisor holds the timers and the actors.
+ */
+final class Workload {
+
+  /** A delete ready to run; earlyReason is set when it was brought forward. */
+  record DueDelete(FileInfo file, String earlyReason) {}
+
+  /** Files this run has seen and not forgotten, by id: rescans skip them. */
+  private final Set<String> known = new HashSet<>();
+  private final PriorityQueue<FileInfo> queue = new PriorityQueue<>(
+      Comparator.comparingLong(FileInfo::mtimeMillis).thenComparing(FileInfo::relativePath));
+  private final Set<String> inFlight = new HashSet<>();
+  /** Files waiting on a retry timer. */
+  private final Set<String> waiting = new HashSet<>();
+  /** Files waiting on their delete timer, so all can be brought forward at once. */
+  private final Map<String, FileInfo> deletesScheduled = new HashMap<>();
+  private final ArrayDeque<DueDelete> deletesDue = new ArrayDeque<>();
+  private final Set<String> deletesInProgress = new HashSet<>();
+  /** Index lookups under way: work this run has not routed yet. */
+  private int lookups;
+
+  /**
+   * A scan's complete list: returns the files not known yet, and forgets known files gone
+   * from the source (deleted, or changed into a new id) unless there is work on them (here, or
+   * in alsoBusy: files whose entity runs).
+   */
+  List<FileInfo> listed(Collection<FileInfo> files, Set<String> alsoBusy) {
+    Set<String> listed = new HashSet<>();
+    List<FileInfo> fresh = new ArrayList<>();
+    for (FileInfo file : files) {
+      listed.add(file.fileId());
+      if (known.add(file.fileId())) {
+        fresh.add(file);
+      }
+    }
+    known.removeIf(id -> !listed.contains(id) && !isActive(id) && !alsoBusy.contains(id));
+    return fresh;
+  }
+
+  void know(FileInfo file) {
+    known.add(file.fileId());
+  }
+
+  void lookupStarted() {
+    lookups++;
+  }
+
+  void lookupEnded() {
+    lookups--;
+  }
+
+  void queue(FileInfo file) {
+    queue.add(file);
+  }
+
+  void waitForRetry(FileInfo file) {
+    waiting.add(file.fileId());
+  }
+
+  /** A retry timer fired: the file goes back in the queue, unless a transfer of it runs. */
+  void retryDue(FileInfo file) {
+    waiting.remove(file.fileId());
+    if (!inFlight.contains(file.fileId())) {
+      queue.add(file);
+    }
+  }
+
+  void deleteScheduled(FileInfo file) {
+    deletesScheduled.put(file.fileId(), file);
+  }
+
+  void deleteDue(FileInfo file, String earlyReason) {
+    deletesScheduled.remove(file.fileId());
+    deletesDue.add(new DueDelete(file, earlyReason));
+  }
+
+  /** Every delete waiting for its time becomes due now; returns them (their timers are the caller's to cancel). */
+  List<FileInfo> allDeletesDueNow(String reason) {
+    List<FileInfo> brought = new ArrayList<>(deletesScheduled.values());
+    brought.forEach(file -> deleteDue(file, reason));
+    return brought;
+  }
+
+  /** The next file to transfer, if a slot is free; the caller checks it fits before {@link #startTransfer}. */
+  FileInfo nextTransfer(int maxConcurrent) {
+    return inFlight.size() < maxConcurrent ? queue.peek() : null;
+  }
+
+  void startTransfer(FileInfo file) {
+    if (queue.peek() != file) {
+      throw new IllegalStateException(file.relativePath() + " is not the next file in the queue");
+    }
+    queue.poll();
+    inFlight.add(file.fileId());
+  }
+
+  DueDelete startNextDelete(int maxConcurrent) {
+    if (deletesInProgress.size() >= maxConcurrent || deletesDue.isEmpty()) {
+      return null;
+    }
+    DueDelete due = deletesDue.poll();
+    deletesInProgress.add(due.file().fileId());
+    return due;
+  }
+
+  /** The file's entity came to rest; returns whether it had been transferring. */
+  boolean rested(String fileId) {
+    deletesInProgress.remove(fileId);
+    waiting.remove(fileId);
+    return inFlight.remove(fileId);
+  }
+
+  /** The file's entity stopped without a result: returns whether it was transferring, or deleting. */
+  Lost lost(String fileId) {
+    boolean transfer = inFlight.remove(fileId);
+    boolean delete = deletesInProgress.remove(fileId);
+    return new Lost(transfer, transfer || delete);
+  }
+
+  record Lost(boolean transfer, boolean any) {}
+
+  boolean isActive(String fileId) {
+    return inFlight.contains(fileId) || waiting.contains(fileId) || deletesInProgress.contains(fileId)
+        || deletesDue.stream().anyMatch(d -> d.file().fileId().equals(fileId))
+        || queue.stream().anyMatch(f -> f.fileId().equals(fileId));
+  }
+
+  boolean nothingInFlight() {
+    return inFlight.isEmpty() && deletesInProgress.isEmpty();
+  }
+
+  /** Nothing to do now or on a timer (deletes waiting for a later time do not count). */
+  boolean idle() {
+    return queue.isEmpty() && onlyTheQueueLeft();
+  }
+
+  /** Everything done but the queue (files held back for want of space, or for a wrong target). */
+  boolean onlyTheQueueLeft() {
+    return lookups == 0 && inFlight.isEmpty() && waiting.isEmpty() && deletesDue.isEmpty()
+        && deletesInProgress.isEmpty();
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  int waitingForRetry() {
+    return waiting.size();
+  }
+}
