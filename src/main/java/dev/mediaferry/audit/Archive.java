@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mediaferry.file.FileEvent;
+import dev.mediaferry.journal.FileIndex;
+import dev.mediaferry.journal.OfflineJournal;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -30,6 +35,43 @@ public final class Archive {
   private static final String EVENTS = FileEvent.class.getName() + "$";
 
   private Archive() {}
+
+  /** The archive written differs from the events read: it was removed and the journal left whole. */
+  public static final class ReadBackMismatch extends IOException {
+    ReadBackMismatch(String message) {
+      super(message);
+    }
+  }
+
+  /** What {@link #moveOut} archived. */
+  public record Moved(int files, int events) {}
+
+  /**
+   * Moves the events of files that finished before cutoff out of the journal into file: they
+   * are written, read back and compared event by event, and only then deleted from the journal.
+   * Hold the daemon's lock: events journaled between the read and the delete would be lost.
+   */
+  public static Moved moveOut(OfflineJournal journal, Instant cutoff, Path file) throws IOException, SQLException {
+    FileIndex index = journal.indexCaughtUp();
+    Set<String> files = new HashSet<>();
+    index.finishedBefore(cutoff.toEpochMilli()).forEach(row -> files.add(row.state().file().fileId()));
+    if (files.isEmpty()) {
+      return new Moved(0, 0);
+    }
+    List<AuditEvent> events = new ArrayList<>();
+    JournalEvents.forEach(journal.system(), e -> {
+      if (files.contains(e.fileId())) {
+        events.add(e);
+      }
+    }).toCompletableFuture().join();
+    write(file, events);
+    if (!readAll(file).equals(events)) {
+      Files.delete(file);
+      throw new ReadBackMismatch("archive " + file + " did not read back identically; nothing was deleted");
+    }
+    index.removeArchived(files);
+    return new Moved(files.size(), events.size());
+  }
 
   /** Writes the events, in the order given, to a new file. */
   public static void write(Path file, List<AuditEvent> events) throws IOException {

@@ -4,22 +4,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Prints audit events as a table, JSON lines or CSV. */
 public final class AuditOutput {
   public enum Format { table, json, csv }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter ISO_LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
   private static final List<String> CSV_FIELDS = List.of("attempt", "kind", "message", "remotePath", "sha256",
       "bytes", "trashPath", "dueAtMillis", "outcome", "ok");
 
   private final Format format;
   private final PrintStream out;
+  private final ZoneId zone;
 
   public AuditOutput(Format format, PrintStream out) {
+    this(format, out, ZoneId.systemDefault());
+  }
+
+  /** zone: where epoch-millis fields (dueAtMillis, retryAtMillis, mtimeMillis) are shown as local times. */
+  public AuditOutput(Format format, PrintStream out, ZoneId zone) {
     this.format = format;
     this.out = out;
+    this.zone = zone;
   }
 
   public void header() {
@@ -41,6 +53,7 @@ public final class AuditOutput {
         line.put("seq", e.sequenceNr());
         line.put("event", e.type());
         line.setAll(fields);
+        localTimes(fields).forEach(line::put); // beside the numbers, which stay as they are
         out.println(line);
       }
       case csv -> {
@@ -53,19 +66,37 @@ public final class AuditOutput {
         out.println(row);
       }
       case table -> out.printf("%-24s %-32s %-4d %-16s %s%n", e.time(), e.fileId(), e.sequenceNr(), e.type(),
-          details(fields));
+          details(fields, localTimes(fields)));
     }
   }
 
-  private static String details(ObjectNode fields) {
+  /** The table shows a time field as its local time (dueAt=2026-11-23T09:00:00+01:00), not as millis. */
+  private static String details(ObjectNode fields, Map<String, String> localTimes) {
     StringBuilder out = new StringBuilder();
     fields.fields().forEachRemaining(f -> {
       if (!f.getValue().isNull()) {
-        out.append(out.length() == 0 ? "" : "  ").append(f.getKey()).append('=').append(f.getValue().asText()
-            .replace("\n", "\\n"));
+        String name = f.getKey();
+        String local = localTimes.get(timeName(name));
+        out.append(out.length() == 0 ? "" : "  ").append(local != null ? timeName(name) : name).append('=')
+            .append(local != null ? local : f.getValue().asText().replace("\n", "\\n"));
       }
     });
     return out.toString();
+  }
+
+  /** Each field stored as epoch millis (name ending in Millis), as a local ISO time under the name without it. */
+  private Map<String, String> localTimes(ObjectNode fields) {
+    Map<String, String> times = new LinkedHashMap<>();
+    fields.fields().forEachRemaining(f -> {
+      if (f.getKey().endsWith("Millis") && f.getValue().isNumber()) {
+        times.put(timeName(f.getKey()), ISO_LOCAL.format(Instant.ofEpochMilli(f.getValue().asLong()).atZone(zone)));
+      }
+    });
+    return times;
+  }
+
+  private static String timeName(String field) {
+    return field.endsWith("Millis") ? field.substring(0, field.length() - "Millis".length()) : field;
   }
 
   /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */

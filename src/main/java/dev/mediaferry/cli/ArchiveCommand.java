@@ -1,25 +1,13 @@
 package dev.mediaferry.cli;
 
 import dev.mediaferry.audit.Archive;
-import dev.mediaferry.audit.AuditEvent;
-import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.daemon.InstanceLock;
-import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.IndexProjection;
+import dev.mediaferry.journal.OfflineJournal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +32,7 @@ final class ArchiveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = config.load();
-    Path journal = DbCommand.journal(settings);
+    DbCommand.journal(settings);
     Instant cutoff = TimeOption.parse("--before", before);
     Path file = to != null ? to : settings.stateDir().resolve("archive-" + before.replace(':', '-') + "-"
         + Instant.now().toEpochMilli() + ".jsonl.gz");
@@ -59,36 +47,18 @@ final class ArchiveCommand implements Callable<Integer> {
       System.err.println("mediaferry: nothing archived: " + e.getMessage());
       return ExitCode.LOCKED;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-archive", Daemon.pekkoConfig(settings));
-    ExecutorService blocking = Executors.newSingleThreadExecutor();
-    try (lock; FileIndex index = FileIndex.open(journal)) {
-      IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
-      Set<String> files = new HashSet<>();
-      index.finishedBefore(cutoff.toEpochMilli()).forEach(row -> files.add(row.state().file().fileId()));
-      if (files.isEmpty()) {
+    try (lock; OfflineJournal journal = OfflineJournal.open(settings, "archive")) {
+      Archive.Moved moved = Archive.moveOut(journal, cutoff, file);
+      if (moved.files() == 0) {
         System.out.println("nothing to archive: no file finished before " + cutoff);
-        return ExitCode.OK;
+      } else {
+        System.out.printf("archived %d files (%d events) to %s (%d KiB); they are no longer in the journal%n",
+            moved.files(), moved.events(), file, Files.size(file) / 1024);
       }
-      List<AuditEvent> events = new ArrayList<>();
-      JournalEvents.forEach(system, e -> {
-        if (files.contains(e.fileId())) {
-          events.add(e);
-        }
-      }).toCompletableFuture().join();
-      Archive.write(file, events);
-      if (!Archive.readAll(file).equals(events)) {
-        Files.delete(file);
-        System.err.println("mediaferry: archive " + file + " did not read back identically; nothing was deleted");
-        return ExitCode.FILES_FAILED;
-      }
-      index.removeArchived(files);
-      System.out.printf("archived %d files (%d events) to %s (%d KiB); they are no longer in the journal%n",
-          files.size(), events.size(), file, Files.size(file) / 1024);
       return ExitCode.OK;
-    } finally {
-      blocking.shutdown();
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
+    } catch (Archive.ReadBackMismatch e) {
+      System.err.println("mediaferry: " + e.getMessage());
+      return ExitCode.FILES_FAILED;
     }
   }
 }

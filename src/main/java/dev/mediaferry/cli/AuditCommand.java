@@ -3,31 +3,25 @@ package dev.mediaferry.cli;
 import dev.mediaferry.audit.Archive;
 import dev.mediaferry.audit.AuditEvent;
 import dev.mediaferry.audit.AuditOutput;
+import dev.mediaferry.audit.AuditSummary;
+import dev.mediaferry.audit.FileSelector;
 import dev.mediaferry.audit.InvariantChecker;
 import dev.mediaferry.audit.JournalEvents;
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.file.FileEvent;
-import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.file.FileState;
-import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.IndexProjection;
-import dev.mediaferry.transfer.FileTransfer;
-import java.nio.file.Files;
+import dev.mediaferry.file.FileState.Status;
+import dev.mediaferry.journal.OfflineJournal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +36,10 @@ final class AuditCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
-  @Option(names = "--file", paramLabel = "PATH|ID",
-      description = "The whole timeline of one file: its path under the source folder, or its file id.")
+  @Option(names = "--file", paramLabel = "PATH|NAME|GLOB|ID",
+      description = "The whole timeline of a file: its path under the source folder, its bare name (every file of "
+          + "that name, each with its path), a glob ('DJI_*.MP4' on the name, 'flight-3/**' on the path; quote it), "
+          + "or its file id.")
   String file;
 
   @Option(names = "--since", paramLabel = "TIME", description = "Only events at or after TIME (2026-11-23, "
@@ -80,20 +76,16 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = config.load();
-    if (!Files.isRegularFile(settings.journalFile())) {
-      throw new Settings.Invalid("no journal at " + settings.journalFile() + " (mediaferry.state-dir); "
-          + "give the --config the daemon runs with");
-    }
     from = since == null ? Instant.MIN : TimeOption.parse("--since", since);
     to = until == null ? Instant.MAX : TimeOption.parse("--until", until);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-audit", Daemon.pekkoConfig(settings));
-    try {
+    FileSelector selected = file == null ? null : FileSelector.of(file);
+    try (OfflineJournal journal = OfflineJournal.open(settings, "audit")) {
       if (rebuildIndex) {
-        return rebuild(system, settings);
+        return rebuild(journal, settings);
       }
       InvariantChecker replay = new InvariantChecker(settings.delete().delay());
-      Report report = file != null || state != null || verify || format == AuditOutput.Format.table
-          ? new Report() : null;
+      AuditSummary report = file != null || state != null || verify || format == AuditOutput.Format.table
+          ? new AuditSummary() : null;
       AuditOutput output = new AuditOutput(format, System.out);
       boolean eventsListed = file == null && state == null && !verify && format != AuditOutput.Format.table;
       if (eventsListed) {
@@ -115,14 +107,14 @@ final class AuditCommand implements Callable<Integer> {
         if (inWindow && eventsListed) {
           output.event(e, paths.get(e.fileId()));
         }
-        if (inWindow && file != null && (e.fileId().equals(file) || file.equals(paths.get(e.fileId())))) {
+        if (inWindow && selected != null && selected.matches(e.fileId(), paths.get(e.fileId()))) {
           timeline.add(e);
         }
       };
       for (Path archive : archives) {
         Archive.read(archive, each);
       }
-      JournalEvents.forEach(system, each).toCompletableFuture().join();
+      JournalEvents.forEach(journal.system(), each).toCompletableFuture().join();
       if (verify) {
         return printViolations(replay);
       }
@@ -133,47 +125,9 @@ final class AuditCommand implements Callable<Integer> {
         return printState(replay, report);
       }
       if (!eventsListed) {
-        report.print(settings, replay);
+        report.print(System.out, settings.journalFile(), replay);
       }
       return ExitCode.OK;
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
-    }
-  }
-
-  /** Counts for the summary and the last event time of each file. */
-  private static final class Report {
-    long events;
-    long bytesMoved;
-    Instant first;
-    Instant last;
-    final Map<String, Instant> lastEventOf = new HashMap<>();
-
-    void count(AuditEvent e, boolean inWindow) {
-      lastEventOf.put(e.fileId(), e.time());
-      if (!inWindow) {
-        return;
-      }
-      events++;
-      first = first == null ? e.time() : first;
-      last = e.time();
-      if (e.event() instanceof FileEvent.Verified v) {
-        bytesMoved += v.bytesSent();
-      }
-    }
-
-    void print(Settings settings, InvariantChecker replay) {
-      Map<Status, Integer> perState = new EnumMap<>(Status.class);
-      replay.states().values().forEach(s -> perState.merge(s.status(), 1, Integer::sum));
-      System.out.println("journal:      " + settings.journalFile());
-      System.out.println("files:        " + replay.filesChecked());
-      System.out.println("events:       " + events);
-      System.out.println("first event:  " + AuditOutput.time(first));
-      System.out.println("last event:   " + AuditOutput.time(last));
-      System.out.printf("bytes moved:  %,d (%.1f MB)%n", bytesMoved, bytesMoved / 1e6);
-      System.out.println("files per state:");
-      perState.forEach((status, n) -> System.out.printf("  %-15s %d%n", status, n));
     }
   }
 
@@ -193,7 +147,7 @@ final class AuditCommand implements Callable<Integer> {
   private Integer printTimeline(AuditOutput output, List<AuditEvent> timeline, Map<String, String> paths) {
     if (timeline.isEmpty()) {
       System.err.println("mediaferry: no events for " + file + " (give its path under the source folder or its "
-          + "file id; see `audit --format csv` for all files)");
+          + "name, a glob or its file id; see `audit --format csv` for all files)");
       return ExitCode.FILES_FAILED;
     }
     output.header();
@@ -201,7 +155,7 @@ final class AuditCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private Integer printState(InvariantChecker replay, Report report) {
+  private Integer printState(InvariantChecker replay, AuditSummary report) {
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     if (format == AuditOutput.Format.csv) {
       System.out.println("file_id,path,state,last_event,remote_path,sha256,last_error");
@@ -212,7 +166,7 @@ final class AuditCommand implements Callable<Integer> {
         continue;
       }
       String path = s.file() == null ? "" : s.file().relativePath();
-      Instant last = report.lastEventOf.get(entry.getKey());
+      Instant last = report.lastEventOf(entry.getKey());
       switch (format) {
         case table -> System.out.printf("%-32s %-24s %s  %s%n", entry.getKey(), AuditOutput.time(last), path,
             s.lastError() != null ? s.lastError() : s.remotePath() == null ? "" : "-> " + s.remotePath());
@@ -230,22 +184,14 @@ final class AuditCommand implements Callable<Integer> {
   }
 
   /** Under the daemon's lock: a rebuild beside a running daemon would leave rows wrong. */
-  private Integer rebuild(ActorSystem<Void> system, Settings settings) throws Exception {
-    try (InstanceLock lock = InstanceLock.acquire(settings.lockFile());
-         FileIndex index = FileIndex.open(settings.journalFile())) {
-      index.clear();
-      var blocking = Executors.newSingleThreadExecutor();
-      try {
-        long applied = IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
-        System.out.println("file index rebuilt from " + applied + " events: " + index.counts());
-      } finally {
-        blocking.shutdown();
-      }
+  private Integer rebuild(OfflineJournal journal, Settings settings) throws Exception {
+    try (InstanceLock lock = InstanceLock.acquire(settings.lockFile())) {
+      long applied = journal.rebuildIndex();
+      System.out.println("file index rebuilt from " + applied + " events: " + journal.index().counts());
     } catch (InstanceLock.HeldElsewhere e) {
       System.err.println("mediaferry: the index cannot be rebuilt now: " + e.getMessage());
       return ExitCode.LOCKED;
     }
     return ExitCode.OK;
   }
-
 }

@@ -1,16 +1,10 @@
 package dev.mediaferry.cli;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,29 +35,18 @@ final class DbCommand implements Runnable {
     @Override
     public Integer call() throws SQLException, java.io.IOException {
       Path db = journal(config.load());
-      FileIndex.open(db).close(); // makes the index tables if this journal has never had them
-      try (Connection c = DriverManager.getConnection(JournalDatabase.url(db));
-           Statement s = c.createStatement()) {
-        s.execute("PRAGMA busy_timeout=10000");
-        String integrity = single(s, "PRAGMA integrity_check");
-        long files = Long.parseLong(single(s, "SELECT count(DISTINCT persistence_id) FROM event_journal"));
-        long events = Long.parseLong(single(s, "SELECT count(*) FROM event_journal"));
-        long untagged = Long.parseLong(single(s, "SELECT count(*) FROM event_journal j WHERE NOT EXISTS "
-            + "(SELECT 1 FROM event_tag t WHERE t.event_id = j.ordering)"));
-        long indexed = Long.parseLong(single(s, "SELECT count(*) FROM file_index"));
-        long lag = Long.parseLong(single(s, "SELECT coalesce((SELECT max(ordering) FROM event_journal), 0) - "
-            + "coalesce((SELECT last_ordering FROM projection_offset WHERE name = 'file_index'), 0)"));
-        System.out.println("journal:     " + db);
-        System.out.println("integrity:   " + integrity);
-        System.out.println("files:       " + files + " (" + events + " events, " + untagged + " without a tag)");
-        System.out.println("file index:  " + indexed + " files, " + lag + " events behind the journal");
-        boolean ok = "ok".equals(integrity) && untagged == 0 && (lag > 0 || indexed == files);
-        if (!ok) {
-          System.out.println("PROBLEM: see above; `mediaferry audit --rebuild-index` rebuilds the index, "
-              + "`mediaferry db backup` saves a copy before any repair");
-        }
-        return ok ? ExitCode.OK : ExitCode.FILES_FAILED;
+      JournalDatabase.Health health = JournalDatabase.check(db);
+      System.out.println("journal:     " + db);
+      System.out.println("integrity:   " + health.integrity());
+      System.out.println("files:       " + health.files() + " (" + health.events() + " events, " + health.untagged()
+          + " without a tag)");
+      System.out.println("file index:  " + health.indexed() + " files, " + health.indexLag()
+          + " events behind the journal");
+      if (!health.ok()) {
+        System.out.println("PROBLEM: see above; `mediaferry audit --rebuild-index` rebuilds the index, "
+            + "`mediaferry db backup` saves a copy before any repair");
       }
+      return health.ok() ? ExitCode.OK : ExitCode.FILES_FAILED;
     }
   }
 
@@ -83,30 +66,14 @@ final class DbCommand implements Runnable {
       if (Files.exists(to)) {
         throw new Settings.Invalid("--to " + to + " already exists; give a new file name");
       }
-      try (Connection c = DriverManager.getConnection(JournalDatabase.url(db));
-           PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
-        try (Statement s = c.createStatement()) {
-          s.execute("PRAGMA busy_timeout=10000");
-        }
-        vacuum.setString(1, to.toAbsolutePath().toString());
-        vacuum.execute();
-      }
-      try (Connection copy = DriverManager.getConnection(JournalDatabase.url(to));
-           Statement s = copy.createStatement()) {
-        String integrity = single(s, "PRAGMA integrity_check");
+      String integrity = JournalDatabase.backup(db, to);
+      try {
         System.out.println("backup " + to + ": " + Files.size(to.toAbsolutePath()) / 1024 + " KiB, integrity "
             + integrity);
-        return "ok".equals(integrity) ? ExitCode.OK : ExitCode.FILES_FAILED;
       } catch (java.io.IOException e) {
         throw new SQLException(e);
       }
-    }
-  }
-
-  private static String single(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
+      return "ok".equals(integrity) ? ExitCode.OK : ExitCode.FILES_FAILED;
     }
   }
 }

@@ -1,13 +1,12 @@
 package dev.mediaferry.cli;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.discovery.SourceScan;
 import dev.mediaferry.file.FileInfo;
-import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.journal.OfflineJournal;
+import dev.mediaferry.storage.IngestEstimate;
 import dev.mediaferry.storage.Retention;
 import dev.mediaferry.storage.RetentionPlan;
 import dev.mediaferry.targets.Space;
@@ -16,18 +15,9 @@ import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.all.Targets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -35,9 +25,6 @@ import picocli.CommandLine.Mixin;
     description = "Target and dock free space, the reserve, the bytes waiting to be offloaded, and an estimate of "
         + "the days until the target is full at the last 30 days' ingest rate. Does not need the daemon.")
 final class StorageCommand implements Callable<Integer> {
-  private static final Set<Status> DONE = EnumSet.of(Status.VERIFIED, Status.PENDING_DELETE, Status.DELETED,
-      Status.QUARANTINED, Status.SUPERSEDED);
-
   @Mixin
   ConfigOption config;
 
@@ -57,16 +44,14 @@ final class StorageCommand implements Callable<Integer> {
     Files.createDirectories(settings.stateDir());
     JournalDatabase.ensureSchema(settings.journalFile());
     try (FileIndex index = FileIndex.open(settings.journalFile())) {
-      Map<String, FileIndex.Row> rows = index.getAll(present.stream().map(FileInfo::fileId).toList());
-      List<FileInfo> waiting = present.stream().filter(f -> rows.get(f.fileId()) == null
-          || !DONE.contains(rows.get(f.fileId()).state().status())).toList();
-      System.out.printf("waiting:  %d files, %s in the source folder not yet verified%n", waiting.size(),
-          bytes(waiting.stream().mapToLong(FileInfo::size).sum()));
-      long ingest = index.bytesVerifiedSince(Instant.now().minus(Duration.ofDays(30)).toEpochMilli());
-      System.out.printf("ingest:   %s verified in the last 30 days (%s per day)%n", bytes(ingest), bytes(ingest / 30));
-      if (target != null && ingest > 0) {
-        double days = Math.max(0, target.freeBytes() - reserve) / (ingest / 30.0);
-        System.out.printf("estimate: the target reaches its reserve in about %.0f days at that rate%n", days);
+      IngestEstimate estimate = IngestEstimate.of(index, present, target, reserve, Instant.now());
+      System.out.printf("waiting:  %d files, %s in the source folder not yet verified%n", estimate.waitingFiles(),
+          bytes(estimate.waitingBytes()));
+      System.out.printf("ingest:   %s verified in the last 30 days (%s per day)%n", bytes(estimate.ingest30Days()),
+          bytes(estimate.ingest30Days() / 30));
+      if (estimate.daysLeft().isPresent()) {
+        System.out.printf("estimate: the target reaches its reserve in about %.0f days at that rate%n",
+            estimate.daysLeft().getAsDouble());
       } else {
         System.out.println("estimate: none (no ingest in the last 30 days, or target space unknown)");
       }
@@ -119,13 +104,9 @@ final class StorageCommand implements Callable<Integer> {
       if (!settings.storage().retention().enabled()) {
         System.out.println("retention is off (mediaferry.storage.retention.enabled = false): the daemon removes nothing");
       }
-      Path journal = DbCommand.journal(settings);
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "mediaferry-storage", Daemon.pekkoConfig(settings));
-      ExecutorService blocking = Executors.newSingleThreadExecutor();
-      try (FileIndex index = FileIndex.open(journal)) {
-        IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
+      try (OfflineJournal journal = OfflineJournal.open(settings, "storage")) {
         List<RetentionPlan.Candidate> chosen =
-            Retention.plan(index, opened, settings.storage(), shortfall, Instant.now());
+            Retention.plan(journal.indexCaughtUp(), opened, settings.storage(), shortfall, Instant.now());
         long freed = 0;
         for (RetentionPlan.Candidate c : chosen) {
           freed += c.bytes();
@@ -133,10 +114,6 @@ final class StorageCommand implements Callable<Integer> {
               c.deliveredAt());
         }
         System.out.printf("%d files, %s would be freed (%s needed)%n", chosen.size(), bytes(freed), bytes(shortfall));
-      } finally {
-        blocking.shutdown();
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().join();
       }
       return ExitCode.OK;
     }

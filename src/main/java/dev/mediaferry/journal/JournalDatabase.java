@@ -3,6 +3,7 @@ package dev.mediaferry.journal;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.mediaferry.targets.TargetIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.mediaferry.targets.TargetIdentity;
 import java.sql.Statement;
 
 /**
@@ -132,5 +132,49 @@ public final class JournalDatabase {
     return ConfigFactory.empty()
         .withValue("pekko-persistence-jdbc.shared-databases.sqlite.db.url", ConfigValueFactory.fromAnyRef(url(dbFile)))
         .withFallback(base);
+  }
+
+  /** What `db check` reports: SQLite's integrity check and how the file index stands against the journal. */
+  public record Health(String integrity, long files, long events, long untagged, long indexed, long indexLag) {
+    public boolean ok() {
+      return "ok".equals(integrity) && untagged == 0 && (indexLag > 0 || indexed == files);
+    }
+  }
+
+  public static Health check(Path dbFile) throws IOException, SQLException {
+    FileIndex.open(dbFile).close(); // makes the index tables if this journal has never had them
+    try (Connection c = DriverManager.getConnection(url(dbFile)); Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      return new Health(single(s, "PRAGMA integrity_check"),
+          Long.parseLong(single(s, "SELECT count(DISTINCT persistence_id) FROM event_journal")),
+          Long.parseLong(single(s, "SELECT count(*) FROM event_journal")),
+          Long.parseLong(single(s, "SELECT count(*) FROM event_journal j WHERE NOT EXISTS "
+              + "(SELECT 1 FROM event_tag t WHERE t.event_id = j.ordering)")),
+          Long.parseLong(single(s, "SELECT count(*) FROM file_index")),
+          Long.parseLong(single(s, "SELECT coalesce((SELECT max(ordering) FROM event_journal), 0) - "
+              + "coalesce((SELECT last_ordering FROM projection_offset WHERE name = 'file_index'), 0)")));
+    }
+  }
+
+  /** An online, consistent copy (VACUUM INTO; safe while the daemon runs); returns the copy's integrity check. */
+  public static String backup(Path dbFile, Path to) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url(dbFile));
+         PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout=10000");
+      }
+      vacuum.setString(1, to.toAbsolutePath().toString());
+      vacuum.execute();
+    }
+    try (Connection copy = DriverManager.getConnection(url(to)); Statement s = copy.createStatement()) {
+      return single(s, "PRAGMA integrity_check");
+    }
+  }
+
+  private static String single(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }

@@ -4,10 +4,9 @@ import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.file.FileInfo;
-import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.file.FileState;
+import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.TransferHealth;
 import dev.mediaferry.targets.Space;
@@ -85,21 +84,16 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         timers -> new TransferSupervisor(context, timers, setup, settings, index, alerts)));
   }
 
-  /** Consecutive children lost to a journal failure before a `journal` alert; any report resets the count. */
-  private static final int JOURNAL_ALERT_AFTER = 3;
-
   private final TimerScheduler<Command> timers;
   private final TransferSetup setup;
   private final int maxConcurrent;
   private final ActorRef<FileTransfer.Report> reports;
   private final FileIndex index;
-  private final ActorRef<AlertManager.Command> alerts;
-  private final TransferHealth health;
+  private final TransferAlerts alerts;
   private final Workload work = new Workload();
   private final TargetGate gate;
   private final RunTally tally = new RunTally();
   private final Map<String, ActorRef<FileTransfer.Command>> children = new HashMap<>();
-  private int journalFailures;
   private long incarnation;
   private boolean draining;
   private ActorRef<Done> drainedReplyTo;
@@ -111,10 +105,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     this.timers = timers;
     this.setup = setup;
     this.index = index;
-    this.alerts = alerts;
+    this.alerts = new TransferAlerts(alerts, new TransferHealth(settings.alerts(), setup.clock()), context.getLog());
     this.maxConcurrent = settings.transfer().maxConcurrent();
     this.gate = new TargetGate(settings.storage(), context.getLog());
-    this.health = new TransferHealth(settings.alerts(), setup.clock());
     this.reports = context.messageAdapter(FileTransfer.Report.class, Rested::new);
     Duration staleAfter = settings.alerts().staleAfter();
     timers.startTimerWithFixedDelay(HealthTick.INSTANCE,
@@ -211,17 +204,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   }
 
   private Behavior<Command> onNamesNotRepresentable(NamesNotRepresentable names) {
-    for (String path : names.paths()) {
-      if (tally.badName(path)) {
-        String message = "file " + path.replace('\uFFFD', '?') + " in the source folder is not offloaded: the name "
-            + "is not valid UTF-8: rename it (e.g. convmv -f latin1 -t utf8 --notest, or mv in a shell); it is "
-            + "taken once renamed";
-        getContext().getLog().error("{}", message);
-        alerts.tell(new AlertManager.Raise("file-name", Alert.Severity.WARNING, message));
-      }
-    }
+    names.paths().stream().filter(tally::badName).forEach(alerts::nameNotRepresentable);
     return this;
   }
+
 
   // --- starting work ---
 
@@ -278,16 +264,16 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private Behavior<Command> onReport(FileTransfer.Report report) {
     String id = report.file().fileId();
-    journalRecovered();
     children.remove(id);
     timers.cancel(id);
     boolean wasTransfer = work.rested(id);
     if (wasTransfer) {
       gate.finished(report.file(), report.bytesSent());
-      health.attempt(report.status() == Status.DISCOVERED || report.status() == Status.QUARANTINED)
-          .ifPresent(alerts::tell);
     }
-    alertOn(report);
+    alerts.rested(report, wasTransfer);
+    if (report.errorKind() == ErrorKind.WRONG_TARGET) {
+      gate.identity(report.message()).ifPresent(alerts::tell);
+    }
     tally.rested(report.status(), report.bytesSent(), wasTransfer);
     switch (report.status()) {
       case DISCOVERED, TRANSFERRING -> retryAt(report.file(), report.wakeAtMillis());
@@ -295,20 +281,6 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       default -> { }
     }
     return pull();
-  }
-
-  private void alertOn(FileTransfer.Report report) {
-    if (report.status() == Status.QUARANTINED) {
-      alerts.tell(new AlertManager.Raise("quarantined", Alert.Severity.CRITICAL, "file " + report.file().relativePath()
-          + " quarantined: " + report.message() + " (see `mediaferry audit --state QUARANTINED`)"));
-    }
-    if (report.status() == Status.PENDING_DELETE && report.message() != null) {
-      alerts.tell(new AlertManager.Raise("delete-postponed", Alert.Severity.WARNING, "delete of "
-          + report.file().relativePath() + " postponed: " + report.message()));
-    }
-    if (report.errorKind() == ErrorKind.WRONG_TARGET) {
-      gate.identity(report.message()).ifPresent(alerts::tell);
-    }
   }
 
   private void retryAt(FileInfo file, Long wakeAt) {
@@ -334,7 +306,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   }
 
   private Behavior<Command> onHealthTick() {
-    health.check(work.queued() + work.waitingForRetry()).ifPresent(alerts::tell);
+    alerts.healthCheck(work.queued() + work.waitingForRetry());
     return this;
   }
 
@@ -354,25 +326,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       gate.finished(stopped.file(), 0);
     }
     if (lost.any() && !draining) {
-      journalFailures++;
-      Duration backoff = setup.retry().backoff(journalFailures);
-      getContext().getLog().warn("[{}] stopped without a result (journal write failed; see the error above); "
-          + "trying again in {} ms", stopped.file().relativePath(), backoff.toMillis());
-      if (journalFailures == JOURNAL_ALERT_AFTER) {
-        alerts.tell(new AlertManager.Raise("journal", Alert.Severity.CRITICAL, journalFailures + " journal writes "
-            + "in a row failed (journal database locked by another process, disk full or failing?); files are "
-            + "retried, nothing is lost; check `mediaferry db check` and the disk holding mediaferry.state-dir"));
-      }
+      Duration backoff = setup.retry().backoff(alerts.journalFailuresInARow() + 1);
+      alerts.journalFailed(stopped.file(), backoff);
       retryAt(stopped.file(), setup.now() + backoff.toMillis());
     }
     return pull();
-  }
-
-  private void journalRecovered() {
-    if (journalFailures >= JOURNAL_ALERT_AFTER) {
-      alerts.tell(new AlertManager.Clear("journal", "journal writes succeed again"));
-    }
-    journalFailures = 0;
   }
 
   // --- ending ---

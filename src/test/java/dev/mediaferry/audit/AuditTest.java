@@ -95,6 +95,50 @@ class AuditTest {
     assertEquals("SourceDeleted", mapper.readTree(clip[clip.length - 1]).get("event").asText());
   }
 
+  @Test
+  void fileTakesABareNameForEveryFileOfThatNameAndAGlob() throws Exception {
+    Settings settings = journal("names", "0s");
+    try (JournalWriter writer = new JournalWriter(settings)) {
+      writer.append("f1", discovered("flight-1/DJI_0001.MP4"), started());
+      writer.append("f2", discovered("flight-2/DJI_0001.MP4"), started());
+      writer.append("f3", discovered("flight-2/DJI_0002.MP4"), started());
+    }
+    String config = config(root.resolve("names"), "0s");
+
+    Cli.Result byName = Cli.run(root, "audit", "--config", config, "--file", "DJI_0001.MP4", "--format", "csv");
+    Cli.Result byGlob = Cli.run(root, "audit", "--config", config, "--file", "flight-2/*", "--format", "csv");
+    Cli.Result byNameGlob = Cli.run(root, "audit", "--config", config, "--file", "DJI_000?.MP4", "--format", "csv");
+
+    assertEquals(List.of("f1 flight-1/DJI_0001.MP4", "f2 flight-2/DJI_0001.MP4"), filesIn(byName));
+    assertEquals(List.of("f2 flight-2/DJI_0001.MP4", "f3 flight-2/DJI_0002.MP4"), filesIn(byGlob));
+    assertEquals(3, filesIn(byNameGlob).size(), byNameGlob.stdout());
+  }
+
+  /** The distinct (file id, path) pairs of a CSV timeline. */
+  private static List<String> filesIn(Cli.Result csv) {
+    assertEquals(0, csv.exitCode(), csv.stderr());
+    return parseCsv(csv.stdout()).stream().skip(1).map(r -> r.get(1) + " " + r.get(2)).distinct().sorted().toList();
+  }
+
+  @Test
+  void timesStoredAsMillisPrintAsLocalTimesInTheTableAndBesideTheNumberInJson() throws Exception {
+    long dueAt = java.time.Instant.parse("2026-11-23T08:00:00Z").toEpochMilli();
+    AuditEvent event = new AuditEvent(1, "f1", 4, java.time.Instant.parse("2026-11-23T07:00:00Z"),
+        new DeleteScheduled(dueAt));
+    var table = new java.io.ByteArrayOutputStream();
+    var json = new java.io.ByteArrayOutputStream();
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+
+    new AuditOutput(AuditOutput.Format.table, new java.io.PrintStream(table, true), berlin).event(event, "x");
+    new AuditOutput(AuditOutput.Format.json, new java.io.PrintStream(json, true), berlin).event(event, "x");
+
+    assertTrue(table.toString().contains("dueAt=2026-11-23T09:00:00+01:00"), table.toString());
+    assertTrue(!table.toString().contains(String.valueOf(dueAt)), table.toString());
+    JsonNode line = new ObjectMapper().readTree(json.toString());
+    assertEquals(dueAt, line.get("dueAtMillis").asLong());
+    assertEquals("2026-11-23T09:00:00+01:00", line.get("dueAt").asText());
+  }
+
   /** RFC 4180 rows: quoted fields may hold commas, quotes and line breaks. */
   private static List<List<String>> parseCsv(String text) {
     List<List<String>> rows = new ArrayList<>();
