@@ -50,8 +50,9 @@ final class DemoCommand implements Callable<Integer> {
         JournalDatabase.ensureSchema(settings.journalFile());
         long started = System.nanoTime();
         Target target = SftpTarget.open(settings.target().url(), new Settings.Sftp(
-            server.identityFile().toString(), server.knownHosts().toString(), "strict", "",
-            Duration.ofSeconds(10), Duration.ofSeconds(30), 2, "auto"));
+            server.identityFile().toString(), server.knownHosts().toString(),
+            Settings.HostKeyPolicy.STRICT, "", Duration.ofSeconds(10), Duration.ofSeconds(30), 2,
+            Settings.Verify.AUTO));
         Daemon daemon = Daemon.start(settings, target, true);
         RunSummary summary = daemon.summary().join();
         daemon.stop().join();

@@ -31,8 +31,8 @@ public record Settings(
   public record TargetSettings(String url, String layout, Sftp sftp) {}
 
   /** Settings of an sftp:// target; empty strings mean "the default". */
-  public record Sftp(String identityFile, String knownHosts, String hostKeyPolicy, String password,
-      Duration connectTimeout, Duration idleTimeout, int connections, String verify) {}
+  public record Sftp(String identityFile, String knownHosts, HostKeyPolicy hostKeyPolicy, String password,
+      Duration connectTimeout, Duration idleTimeout, int connections, Verify verify) {}
 
   public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
 
@@ -48,7 +48,16 @@ public record Settings(
     }
   }
 
-  public record Retention(boolean enabled, List<String> include, int keepDays, String scope) {}
+  public record Retention(boolean enabled, List<String> include, int keepDays, RetentionScope scope) {}
+
+  /** mediaferry.target.sftp.host-key-policy: strict (only known_hosts) or accept-new (trust a first key, keep it). */
+  public enum HostKeyPolicy { STRICT, ACCEPT_NEW }
+
+  /** mediaferry.target.sftp.verify: how the stored copy's hash is taken. */
+  public enum Verify { AUTO, REMOTE_HASH, READBACK }
+
+  /** mediaferry.storage.retention.scope: only files the journal delivered, or every file on the target. */
+  public enum RetentionScope { JOURNAL, ALL }
 
   public record Alerts(Duration staleAfter, Duration suppressFor, double failureRateThreshold, int failureRateWindow,
       String webhookUrl, Duration webhookTimeout, int webhookRetries) {}
@@ -75,6 +84,8 @@ public record Settings(
           .withFallback(ConfigFactory.defaultApplication())
           .withFallback(ConfigFactory.defaultReferenceUnresolved())
           .resolve();
+      // the user's keys with their substitutions (${mediaferry.home}) taken from the merged config
+      KnownKeys.check(user.resolveWith(merged), ConfigFactory.defaultReferenceUnresolved().resolve(), file);
       return create(merged);
     } catch (ConfigException e) {
       throw new Invalid("config " + (file == null ? "(defaults)" : file) + ": " + e.getMessage());
@@ -127,8 +138,7 @@ public record Settings(
     }
     Retention retention = new Retention(c.getBoolean("storage.retention.enabled"),
         c.getStringList("storage.retention.include"), c.getInt("storage.retention.keep-days"),
-        c.getString("storage.retention.scope"));
-    oneOf("storage.retention.scope", retention.scope(), "journal", "all");
+        choice(c, "storage.retention.scope", RetentionScope.class));
     if (retention.keepDays() < 0) {
       throw new Invalid("mediaferry.storage.retention.keep-days = " + retention.keepDays() + " must not be negative");
     }
@@ -137,21 +147,34 @@ public record Settings(
   }
 
   private static Sftp sftp(Config c) {
-    Sftp sftp = new Sftp(c.getString("identity-file"), c.getString("known-hosts"), c.getString("host-key-policy"),
-        c.getString("password"), positive(c, "connect-timeout", "target.sftp."),
-        positive(c, "idle-timeout", "target.sftp."), c.getInt("connections"), c.getString("verify"));
-    oneOf("target.sftp.host-key-policy", sftp.hostKeyPolicy(), "strict", "accept-new");
-    oneOf("target.sftp.verify", sftp.verify(), "auto", "remote-hash", "readback");
+    Sftp sftp = new Sftp(c.getString("identity-file"), c.getString("known-hosts"),
+        choice(c, "host-key-policy", "target.sftp.", HostKeyPolicy.class), c.getString("password"),
+        positive(c, "connect-timeout", "target.sftp."), positive(c, "idle-timeout", "target.sftp."),
+        c.getInt("connections"), choice(c, "verify", "target.sftp.", Verify.class));
     if (sftp.connections() < 1) {
       throw new Invalid("mediaferry.target.sftp.connections = " + sftp.connections() + " must be at least 1");
     }
     return sftp;
   }
 
-  private static void oneOf(String key, String value, String... allowed) {
-    if (!List.of(allowed).contains(value)) {
-      throw new Invalid("mediaferry." + key + " = \"" + value + "\": use one of " + String.join(", ", allowed));
+  private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type) {
+    return choice(c, key, "", type);
+  }
+
+  /** A choice is written in the config as its constant in lower case with dashes: ACCEPT_NEW is accept-new. */
+  private static <E extends Enum<E>> E choice(Config c, String key, String prefix, Class<E> type) {
+    String value = c.getString(key);
+    for (E constant : type.getEnumConstants()) {
+      if (configName(constant).equals(value)) {
+        return constant;
+      }
     }
+    throw new Invalid("mediaferry." + prefix + key + " = \"" + value + "\": use one of " + String.join(", ",
+        java.util.Arrays.stream(type.getEnumConstants()).map(Settings::configName).toList()));
+  }
+
+  public static String configName(Enum<?> constant) {
+    return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   private void validate() {

@@ -38,7 +38,7 @@ public final class Retention {
         .map(row -> new RetentionPlan.Candidate(row.state().file().fileId(), row.state().file().relativePath(),
             row.state().remotePath(), row.state().bytes(), Instant.ofEpochMilli(row.updatedAt())))
         .toList());
-    if ("all".equals(settings.retention().scope())) {
+    if (settings.retention().scope() == Settings.RetentionScope.ALL) {
       candidates.addAll(foreignFiles(target, index.remotePaths().keySet()));
     }
     return RetentionPlan.choose(candidates, settings.retention(), bytesToFree, now);

@@ -67,4 +67,35 @@ class SettingsTest {
 
     assertEquals(2, Cli.run(dir, "run", "--no-such-flag").exitCode());
   }
+
+  @Test
+  void aChoiceOutsideItsValuesNamesTheKeyAndTheValuesAllowed() throws Exception {
+    var policy = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.target.sftp.host-key-policy = trust-all"))));
+    assertEquals("mediaferry.target.sftp.host-key-policy = \"trust-all\": use one of strict, accept-new",
+        policy.getMessage());
+    var scope = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.storage.retention.scope = everything"))));
+    assertTrue(scope.getMessage().contains("use one of journal, all"), scope.getMessage());
+    assertEquals(Settings.Verify.REMOTE_HASH, Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.target.sftp.verify = remote-hash"))).target().sftp().verify());
+  }
+
+  @Test
+  void anUnknownKeyIsAnErrorThatNamesItTheLineAndTheNearestKnownKey() throws Exception {
+    var typo = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.transfer.max-concurrent = 3\nmediaferry.targt.url = \"file:\"${mediaferry.home}/nas\n"))));
+    assertTrue(typo.getMessage().contains("line 2"), typo.getMessage());
+    assertTrue(typo.getMessage().contains("unknown key mediaferry.targt.url; did you mean mediaferry.target.url?"),
+        typo.getMessage());
+
+    Settings substituted = Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry { state-dir = ${mediaferry.home}/state2 }")));
+    assertTrue(substituted.stateDir().endsWith("state2"), "a known key with a substitution is fine");
+
+    Cli.Result run = Cli.run(dir, "run", "--once", "--config",
+        Cli.configFile(dir, "mediaferry { source { scan-intervall = 10s } }"));
+    assertEquals(2, run.exitCode());
+    assertTrue(run.stderr().contains("mediaferry.source.scan-interval"), run.stderr());
+  }
 }

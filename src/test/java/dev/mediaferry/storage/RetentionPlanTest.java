@@ -25,7 +25,7 @@ class RetentionPlanTest {
         file("older.MP4", 100, 200),
         file("old.MP4", 100, 100),
         file("spare.MP4", 100, 40));
-    Settings.Retention retention = new Settings.Retention(true, List.of("**/*.MP4"), 30, "journal");
+    Settings.Retention retention = new Settings.Retention(true, List.of("**/*.MP4"), 30, Settings.RetentionScope.JOURNAL);
 
     List<Candidate> chosen = RetentionPlan.choose(candidates, retention, 250, NOW);
 
@@ -41,7 +41,7 @@ class RetentionPlanTest {
   void timesFromAnUnsetClockNeverMakeAFileOldAndAnUnsetClockChoosesNothing() {
     Candidate bootedIn2000 = new Candidate("rtc", "rtc", "2026/01/01/rtc.MP4", 100, Instant.parse("2000-01-01T00:10:00Z"));
     List<Candidate> candidates = List.of(bootedIn2000, file("old.MP4", 100, 100));
-    Settings.Retention retention = new Settings.Retention(true, List.of("**/*.MP4"), 30, "journal");
+    Settings.Retention retention = new Settings.Retention(true, List.of("**/*.MP4"), 30, Settings.RetentionScope.JOURNAL);
 
     assertEquals(List.of("old.MP4"),
         RetentionPlan.choose(candidates, retention, 10_000, NOW).stream().map(Candidate::fileId).toList());

@@ -65,7 +65,8 @@ class RetentionScopeTest {
       changes.addAll(more);
       index.apply(changes, changes.size());
       Settings.Storage storage = new Settings.Storage(Duration.ofMinutes(1), 0, 0, 80, 90, false,
-          new Settings.Retention(true, List.of("**"), 30, scope));
+          new Settings.Retention(true, List.of("**"), 30,
+              Settings.RetentionScope.valueOf(scope.toUpperCase(java.util.Locale.ROOT))));
       return Retention.plan(index, new LocalTarget(dir.resolve("nas")), storage, 10_000, NOW).stream()
           .map(RetentionPlan.Candidate::remotePath).toList();
     }

@@ -38,7 +38,7 @@ class StorageGuardTest {
     TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
     // warn at 0 %: any real disk is "full enough" to raise the warning; critical at 100 % never
     Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 0, 100, false,
-        new Settings.Retention(false, java.util.List.of("**"), 30, "journal"));
+        new Settings.Retention(false, java.util.List.of("**"), 30, Settings.RetentionScope.JOURNAL));
 
     testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, null,
         java.time.Clock.systemUTC()));
@@ -63,7 +63,7 @@ class StorageGuardTest {
     java.util.concurrent.CountDownLatch nasAnswers = target.blockSpace();
     TestProbe<TransferSupervisor.Command> supervisor = testKit.createTestProbe();
     Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 0, 0, 99, 100, false,
-        new Settings.Retention(false, java.util.List.of("**"), 30, "journal"));
+        new Settings.Retention(false, java.util.List.of("**"), 30, Settings.RetentionScope.JOURNAL));
     java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
     try {
       testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), testKit.<AlertManager.Command>createTestProbe().ref(),
@@ -107,7 +107,7 @@ class StorageGuardTest {
       TestProbe<TransferSupervisor.Command> supervisor = testKit.createTestProbe();
       TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
       Settings.Storage settings = new Settings.Storage(Duration.ofSeconds(60), 300, 0, 99, 100, false,
-          new Settings.Retention(true, java.util.List.of("**"), 30, "journal"));
+          new Settings.Retention(true, java.util.List.of("**"), 30, Settings.RetentionScope.JOURNAL));
 
       testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, index,
           java.time.Clock.systemUTC()));

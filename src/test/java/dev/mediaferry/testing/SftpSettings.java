@@ -9,11 +9,17 @@ public final class SftpSettings {
   private SftpSettings() {}
 
   public static Settings.Sftp of(Path identity, Path knownHosts, String policy, String verify) {
-    return new Settings.Sftp(identity.toString(), knownHosts.toString(), policy, "", Duration.ofSeconds(10),
-        Duration.ofSeconds(4), 2, verify);
+    return new Settings.Sftp(identity.toString(), knownHosts.toString(),
+        Settings.HostKeyPolicy.valueOf(constant(policy)), "", Duration.ofSeconds(10), Duration.ofSeconds(4), 2,
+        Settings.Verify.valueOf(constant(verify)));
   }
 
   public static Settings.Sftp of(Path identity, Path knownHosts) {
     return of(identity, knownHosts, "strict", "auto");
+  }
+
+  /** A choice as written in the config (accept-new) to its constant (ACCEPT_NEW). */
+  private static String constant(String configName) {
+    return configName.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 }

@@ -101,7 +101,7 @@ public final class SftpTarget implements Target {
   private SshConnection connect() throws TargetException {
     KnownHostsVerifier verifier;
     try {
-      verifier = new KnownHostsVerifier(knownHostsFile, "accept-new".equals(settings.hostKeyPolicy()));
+      verifier = new KnownHostsVerifier(knownHostsFile, settings.hostKeyPolicy() == Settings.HostKeyPolicy.ACCEPT_NEW);
     } catch (IOException e) {
       throw new TargetException(ErrorKind.PERMANENT, "cannot read known_hosts " + knownHostsFile + ": " + e, e);
     }
@@ -266,7 +266,7 @@ public final class SftpTarget implements Target {
 
   /** The NAS shell, or null when verification is by readback. */
   private RemoteShell shellOrNull(SshConnection c) throws IOException {
-    if ("readback".equals(settings.verify()) || noShell) {
+    if (settings.verify() == Settings.Verify.READBACK || noShell) {
       return null;
     }
     try {
@@ -274,7 +274,7 @@ public final class SftpTarget implements Target {
     } catch (RemoteShell.NoShell e) {
       // a refusal seen just as the connection breaks can look like one: an SFTP round trip tells them apart
       c.sftp.canonicalize("/");
-      if ("remote-hash".equals(settings.verify())) {
+      if (settings.verify() == Settings.Verify.REMOTE_HASH) {
         throw new TargetException(ErrorKind.PERMANENT, "verify = remote-hash, but " + endpoint.user() + "@"
             + endpoint.host() + " has no shell to hash with (" + e.getMessage()
             + "); set mediaferry.target.sftp.verify = readback", e);
