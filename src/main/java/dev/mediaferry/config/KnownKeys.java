@@ -1,6 +1,9 @@
 package dev.mediaferry.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
@@ -14,21 +17,34 @@ import java.util.stream.Collectors;
 final class KnownKeys {
   private KnownKeys() {}
 
-  static void check(Config user, Config reference, Path file) {
-    if (!user.hasPath("mediaferry")) {
+  /** user: the file as parsed; resolved: the same with its substitutions resolved (to list its keys). */
+  static void check(Config user, Config resolved, Config reference, Path file) {
+    if (!resolved.hasPath("mediaferry")) {
       return;
     }
     Set<String> known = reference.getConfig("mediaferry").entrySet().stream()
         .map(Map.Entry::getKey).collect(Collectors.toSet());
-    for (Map.Entry<String, ?> entry : user.getConfig("mediaferry").entrySet()) {
+    for (Map.Entry<String, ?> entry : resolved.getConfig("mediaferry").entrySet()) {
       String key = entry.getKey();
       if (!known.contains(key)) {
-        String line = user.getValue("mediaferry." + key).origin().lineNumber() > 0
-            ? " (line " + user.getValue("mediaferry." + key).origin().lineNumber() + ")" : "";
+        int lineNumber = lineOf(user, "mediaferry." + key);
+        String line = lineNumber > 0 ? " (line " + lineNumber + ")" : "";
         throw new Settings.Invalid("config " + file + line + ": unknown key mediaferry." + key
             + "; did you mean mediaferry." + nearest(key, known) + "? (every key is listed in README.md)");
       }
     }
+  }
+
+  /** Where the key is written, read without resolving it (its value may be a substitution). */
+  private static int lineOf(Config user, String path) {
+    ConfigValue value = user.root();
+    for (String segment : ConfigUtil.splitPath(path)) {
+      if (!(value instanceof ConfigObject object) || !object.containsKey(segment)) {
+        return -1;
+      }
+      value = object.get(segment);
+    }
+    return value.origin().lineNumber();
   }
 
   private static String nearest(String key, Set<String> known) {

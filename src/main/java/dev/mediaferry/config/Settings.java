@@ -85,7 +85,7 @@ public record Settings(
           .withFallback(ConfigFactory.defaultReferenceUnresolved())
           .resolve();
       // the user's keys with their substitutions (${mediaferry.home}) taken from the merged config
-      KnownKeys.check(user.resolveWith(merged), ConfigFactory.defaultReferenceUnresolved().resolve(), file);
+      KnownKeys.check(user, user.resolveWith(merged), ConfigFactory.defaultReferenceUnresolved().resolve(), file);
       return create(merged);
     } catch (ConfigException e) {
       throw new Invalid("config " + (file == null ? "(defaults)" : file) + ": " + e.getMessage());
