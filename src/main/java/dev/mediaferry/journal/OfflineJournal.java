@@ -11,17 +11,17 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The journal opened outside the daemon, for a command (audit, storage, db archive): an actor
  * system on the journal's database (to read events through Pekko's query API), a blocking
- * executor and the file index. Closing stops all three.
+ * executor and the file index (opened on first use: audit reads only events, and opening the
+ * index writes its tables while the daemon may be writing). Closing stops all three.
  */
 public final class OfflineJournal implements AutoCloseable {
   private final Settings settings;
   private final ActorSystem<Void> system;
   private final ExecutorService blocking = Executors.newSingleThreadExecutor();
-  private final FileIndex index;
+  private FileIndex index;
 
-  private OfflineJournal(Settings settings, String purpose) throws IOException {
+  private OfflineJournal(Settings settings, String purpose) {
     this.settings = settings;
-    this.index = FileIndex.open(settings.journalFile());
     this.system = ActorSystem.create(Behaviors.empty(), "mediaferry-" + purpose,
         JournalDatabase.pekkoConfig(settings.journalFile(), settings.raw()));
   }
@@ -40,19 +40,22 @@ public final class OfflineJournal implements AutoCloseable {
   }
 
   /** The file index as it stands (the daemon may be updating it). */
-  public FileIndex index() {
+  public synchronized FileIndex index() throws IOException {
+    if (index == null) {
+      index = FileIndex.open(settings.journalFile());
+    }
     return index;
   }
 
   /** The file index brought up to date with every event journaled so far. */
-  public FileIndex indexCaughtUp() {
-    IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
+  public FileIndex indexCaughtUp() throws IOException {
+    IndexProjection.catchUp(system, index(), blocking).toCompletableFuture().join();
     return index;
   }
 
   /** Rebuilds the file index from the whole journal; returns the events applied. Hold the daemon's lock. */
-  public long rebuildIndex() throws java.sql.SQLException {
-    index.clear();
+  public long rebuildIndex() throws IOException, java.sql.SQLException {
+    index().clear();
     return IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
   }
 
@@ -65,6 +68,8 @@ public final class OfflineJournal implements AutoCloseable {
     blocking.shutdown();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
-    index.close();
+    if (index != null) {
+      index.close();
+    }
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.deletion.Trash;
@@ -20,6 +19,7 @@ import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.ManualClock;
 import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestKits;
 import dev.mediaferry.testing.TestSettings;
 import dev.mediaferry.transfer.FileTransfer.Report;
 import java.nio.file.Files;
@@ -35,8 +35,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -52,10 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LogCapturingExtension.class)
 class FileTransferTest {
-  static final ActorTestKit testKit = ActorTestKit.create(
-      PersistenceTestKitPlugin.getInstance().config()
-          .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
-          .withFallback(ConfigFactory.load()));
+  static final ActorTestKit testKit = ActorTestKit.create(TestKits.inMemoryJournal());
   static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final Executor blocking = Executors.newCachedThreadPool();

@@ -3,7 +3,6 @@ package dev.mediaferry.transfer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.Trash;
 import dev.mediaferry.file.FileEvent;
@@ -15,6 +14,7 @@ import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.testing.ManualClock;
 import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestKits;
 import dev.mediaferry.testing.TestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LogCapturingExtension.class)
 class TransferSupervisorDeleteTest {
   static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config()
-      .withFallback(PersistenceTestKitPlugin.getInstance().config())
-      .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config()).withFallback(ConfigFactory.load()));
+      .withFallback(TestKits.inMemoryJournal()));
   static final ManualTime time = ManualTime.get(testKit.system());
   static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   static final Executor blocking = Executors.newCachedThreadPool();

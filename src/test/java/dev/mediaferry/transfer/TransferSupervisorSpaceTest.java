@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.journal.FileIndex;
@@ -14,6 +13,7 @@ import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.TestFiles;
+import dev.mediaferry.testing.TestKits;
 import dev.mediaferry.testing.TestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,8 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LogCapturingExtension.class)
 class TransferSupervisorSpaceTest {
   static final long MB = 1 << 20;
-  static final ActorTestKit testKit = ActorTestKit.create(PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config()).withFallback(ConfigFactory.load()));
+  static final ActorTestKit testKit = ActorTestKit.create(TestKits.inMemoryJournal());
 
   @TempDir Path root;
 
