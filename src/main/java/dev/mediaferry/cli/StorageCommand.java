@@ -61,7 +61,7 @@ final class StorageCommand implements Callable<Integer> {
 
   private static Space targetSpace(Settings settings) {
     try (Target target = Targets.open(settings.target())) {
-      return target.space("");
+      return target.space("").orElse(null);
     } catch (TargetException e) {
       System.err.println("mediaferry: cannot read the target's space: " + e.getMessage());
       return null;
@@ -89,7 +89,13 @@ final class StorageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       Settings settings = config.load();
       try (Target opened = Targets.open(settings.target())) {
-        return plan(settings, opened, opened.space(""));
+        Space space = opened.space("").orElse(null);
+        if (space == null) {
+          System.err.println("mediaferry: " + opened.describe() + " cannot report its free space (no df on the "
+              + "NAS), so there is no reserve to restore; retention needs an account with a shell");
+          return ExitCode.FILES_FAILED;
+        }
+        return plan(settings, opened, space);
       } catch (TargetException e) {
         System.err.println("mediaferry: cannot read the target's space: " + e.getMessage());
         return ExitCode.FILES_FAILED;

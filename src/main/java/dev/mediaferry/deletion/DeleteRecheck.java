@@ -1,16 +1,16 @@
 package dev.mediaferry.deletion;
 
 import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.LocalIdentity;
 import dev.mediaferry.file.RecheckOutcome;
-import dev.mediaferry.targets.RemoteStat;
 import dev.mediaferry.targets.Sha256;
+import dev.mediaferry.targets.StoredCopy;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The check made right before a local copy is deleted: the target copy still has the
@@ -43,19 +43,22 @@ public final class DeleteRecheck {
   }
 
   public static Result run(Target target, Expected expected, LocalHasher hasher) throws TargetException {
-    Optional<RemoteStat> stat = target.stat(expected.remotePath());
-    if (stat.isEmpty()) {
-      return new Result(RecheckOutcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
+    StoredCopy.Check stored = StoredCopy.check(target, expected.remotePath(), expected.bytes(), expected.sha256());
+    switch (stored.verdict()) {
+      case MISSING:
+        return new Result(RecheckOutcome.TARGET_COPY_BAD, null, "target copy " + expected.remotePath() + " is missing");
+      case OTHER_SIZE:
+        return new Result(RecheckOutcome.TARGET_COPY_BAD, null, String.format(
+            "size mismatch: verified %d bytes, target %s now %d", expected.bytes(), expected.remotePath(),
+            stored.storedBytes()));
+      case OTHER_CONTENT:
+        return new Result(RecheckOutcome.TARGET_COPY_BAD, stored.storedSha256(), String.format(
+            "hash mismatch: verified sha256 %s, target %s now %s", expected.sha256(), expected.remotePath(),
+            stored.storedSha256()));
+      case SAME:
+        break;
     }
-    if (stat.get().size() != expected.bytes()) {
-      return new Result(RecheckOutcome.TARGET_COPY_BAD, null, String.format("size mismatch: verified %d bytes, target %s now %d",
-          expected.bytes(), expected.remotePath(), stat.get().size()));
-    }
-    String remoteSha = target.sha256(expected.remotePath());
-    if (!remoteSha.equals(expected.sha256())) {
-      return new Result(RecheckOutcome.TARGET_COPY_BAD, remoteSha, String.format(
-          "hash mismatch: verified sha256 %s, target %s now %s", expected.sha256(), expected.remotePath(), remoteSha));
-    }
+    String remoteSha = stored.storedSha256();
     return checkLocal(expected, remoteSha, hasher);
   }
 
@@ -67,7 +70,7 @@ public final class DeleteRecheck {
       throws TargetException {
     try {
       LocalIdentity before = LocalIdentity.of(expected.source());
-      if (before.size() != expected.size() || before.mtimeMillis() != expected.mtimeMillis()) {
+      if (!before.hasSizeAndTime(expected.size(), expected.mtimeMillis())) {
         return new Result(RecheckOutcome.SOURCE_CHANGED, remoteSha, "local file " + expected.source() + " changed since it was verified");
       }
       String localSha = hasher.sha256(expected.source());

@@ -1,5 +1,6 @@
 package dev.mediaferry.deletion;
 
+import dev.mediaferry.file.LocalIdentity;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;

@@ -114,7 +114,8 @@ public final class StorageGuard {
     String identityProblem = null;
     try {
       target.checkIdentity(); // an unmounted share's free space would be the dock's own
-      targetSpace = target.space("");
+      targetSpace = target.space("").orElse(null);
+      targetError = targetSpace == null ? "the target cannot report its free space (no df on the NAS)" : null;
     } catch (TargetException e) {
       if (e.kind() == ErrorKind.WRONG_TARGET) {
         identityProblem = e.getMessage();

@@ -48,7 +48,7 @@ public abstract class ForwardingTarget implements Target {
   }
 
   @Override
-  public Space space(String dir) throws TargetException {
+  public Optional<Space> space(String dir) throws TargetException {
     return real.space(dir);
   }
 

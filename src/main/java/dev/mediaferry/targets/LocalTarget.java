@@ -162,11 +162,11 @@ public final class LocalTarget implements Target {
   }
 
   @Override
-  public Space space(String dir) throws TargetException {
+  public Optional<Space> space(String dir) throws TargetException {
     Path directory = resolve(dir);
     return io("read free space of " + directory, directory, () -> {
       var store = Files.getFileStore(existingAncestor(directory));
-      return new Space(store.getUsableSpace(), store.getTotalSpace());
+      return Optional.of(new Space(store.getUsableSpace(), store.getTotalSpace()));
     });
   }
 

@@ -1,12 +1,10 @@
 package dev.mediaferry.targets;
 
 import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.LocalIdentity;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -49,7 +47,7 @@ public final class SafeCopy {
       }
       if (existing.get().size() == request.size()) {
         localSha = localSha == null ? hashSource(request) : localSha;
-        if (localSha.equals(target.sha256(candidate))) {
+        if (StoredCopy.check(target, candidate, existing, request.size(), localSha).same()) {
           return new Result(candidate, localSha, request.size(), 0, millisSince(started));
         }
       }
@@ -94,17 +92,16 @@ public final class SafeCopy {
   private String uploadAndVerify(Request request, Target.Progress progress, Target.CancelSignal cancel)
       throws TargetException {
     String sent = target.upload(request.source(), request.tempPath(), progress, cancel);
-    long stored = target.stat(request.tempPath()).map(RemoteStat::size).orElse(-1L);
-    if (stored != request.size()) {
+    StoredCopy.Check stored = StoredCopy.check(target, request.tempPath(), request.size(), sent);
+    if (stored.verdict() == StoredCopy.Verdict.MISSING || stored.verdict() == StoredCopy.Verdict.OTHER_SIZE) {
       throw new TargetException(ErrorKind.CORRUPT, String.format(
           "size mismatch: local %s %d bytes, target %s %d bytes; the copy is discarded and retried",
-          request.source(), request.size(), request.tempPath(), stored));
+          request.source(), request.size(), request.tempPath(), stored.storedBytes()));
     }
-    String storedSha = target.sha256(request.tempPath());
-    if (!sent.equals(storedSha)) {
+    if (!stored.same()) {
       throw new TargetException(ErrorKind.CORRUPT, String.format(
           "hash mismatch: local %s sha256 %s, target %s sha256 %s; the copy is discarded and retried",
-          request.source(), sent, request.tempPath(), storedSha));
+          request.source(), sent, request.tempPath(), stored.storedSha256()));
     }
     return sent;
   }
@@ -114,9 +111,11 @@ public final class SafeCopy {
    * without following one), same size, same mtime, same file key (inode).
    */
   public static void requireUnchanged(Request request) throws TargetException {
-    BasicFileAttributes attrs;
+    LocalIdentity now;
     try {
-      attrs = Files.readAttributes(request.source(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      now = LocalIdentity.of(request.source());
+    } catch (LocalIdentity.NotARegularFile e) {
+      throw replaced(request, e.link() ? "now a symbolic link" : "another file under its name");
     } catch (NoSuchFileException e) {
       throw new TargetException(ErrorKind.PERMANENT, "source file " + request.source()
           + " disappeared before it was safely copied; if it was moved by hand, nothing is lost", e);
@@ -124,17 +123,19 @@ public final class SafeCopy {
       throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e
           + "; check that the mediaferry user can read it", e);
     }
-    if (!attrs.isRegularFile() || (request.fileKey() != null && attrs.fileKey() != null
-        && !request.fileKey().equals(attrs.fileKey().toString()))) {
-      throw new TargetException(ErrorKind.SOURCE_CHANGED, "source " + request.source() + " was replaced since it was "
-          + "discovered (" + (attrs.isSymbolicLink() ? "now a symbolic link" : "another file under its name")
-          + "); it is not copied through, and a new regular file there is taken as a new file");
+    if (!now.isSameFile(request.fileKey())) {
+      throw replaced(request, "another file under its name");
     }
-    if (attrs.size() != request.size() || attrs.lastModifiedTime().toMillis() != request.mtimeMillis()) {
+    if (!now.hasSizeAndTime(request.size(), request.mtimeMillis())) {
       throw new TargetException(ErrorKind.SOURCE_CHANGED, String.format(
           "source %s changed while being copied (size %d -> %d); it will be taken again once it is stable",
-          request.source(), request.size(), attrs.size()));
+          request.source(), request.size(), now.size()));
     }
+  }
+
+  private static TargetException replaced(Request request, String how) {
+    return new TargetException(ErrorKind.SOURCE_CHANGED, "source " + request.source() + " was replaced since it was "
+        + "discovered (" + how + "); it is not copied through, and a new regular file there is taken as a new file");
   }
 
   private static String hashSource(Request request) throws TargetException {

@@ -59,8 +59,12 @@ public interface Target extends AutoCloseable {
   /** Makes the directory and its parents; no error if it already exists. */
   void mkdirs(String dir) throws TargetException;
 
-  /** Free (for us) and total bytes of the volume holding dir. */
-  Space space(String dir) throws TargetException;
+  /**
+   * Free (for us) and total bytes of the volume holding dir; empty when this target cannot
+   * tell (an optional capability, as rclone's About: an SFTP account without a shell has no
+   * df to ask). The reserve cannot hold files back then, and the operator is told once.
+   */
+  Optional<Space> space(String dir) throws TargetException;
 
   /** Names (not paths) of the entries in dir; empty when dir is missing. */
   List<String> list(String dir) throws TargetException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.LocalIdentity;
 import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.TargetException;

@@ -4,9 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.LocalIdentity;
 import dev.mediaferry.testing.TestFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +38,11 @@ abstract class TargetContractTest {
 
   /** Opens the implementation on base (a folder that exists and is empty). */
   abstract Target open(Path base) throws Exception;
+
+  /** Whether this target can report free space (an optional capability); most can. */
+  boolean reportsFreeSpace() {
+    return true;
+  }
 
   @BeforeEach
   void openTarget() throws Exception {
@@ -107,8 +119,128 @@ abstract class TargetContractTest {
     target.delete("d/e/f/g");
     target.delete("d/e/f/g"); // no error when it is gone
     assertEquals(Optional.empty(), target.stat("d/e/f/g"));
-    Space space = target.space("d");
-    assertTrue(space.freeBytes() > 0 && space.totalBytes() >= space.freeBytes(), space.toString());
+  }
+
+  @Test
+  void freeSpaceIsReportedWhereTheTargetCanTellAndEmptyWhereItCannot() throws Exception {
+    target.mkdirs("d");
+
+    Optional<Space> space = target.space("d");
+
+    assertEquals(reportsFreeSpace(), space.isPresent(), String.valueOf(space));
+    space.ifPresent(s -> assertTrue(s.freeBytes() > 0 && s.totalBytes() >= s.freeBytes(), s.toString()));
+  }
+
+  // The safe copy (SafeCopy, written once against Target) on this target: verify, rename,
+  // never overwrite, discard what does not verify.
+
+  private SafeCopy.Request copyRequest(Path source, String finalPath) throws Exception {
+    LocalIdentity identity = LocalIdentity.of(source);
+    return new SafeCopy.Request(source, identity.size(), identity.mtimeMillis(), String.valueOf(identity.fileKey()),
+        finalPath, RemoteLayout.tempPath(finalPath, "f1"));
+  }
+
+  private SafeCopy.Result safeCopy(Target to, SafeCopy.Request request) throws TargetException {
+    return new SafeCopy(to).copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER);
+  }
+
+  @Test
+  void safeCopyVerifiesRenamesAndLeavesNoTemp() throws Exception {
+    Path src = source("photo.jpg", 300_000);
+
+    SafeCopy.Result result = safeCopy(target, copyRequest(src, "2025/03/04/photo.jpg"));
+
+    assertEquals("2025/03/04/photo.jpg", result.remotePath());
+    assertEquals(TestFiles.sha256(src), result.sha256());
+    assertEquals(300_000, result.bytesSent());
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("2025/03/04/photo.jpg")));
+    assertEquals(List.of("photo.jpg"), target.list("2025/03/04"), "no temp left");
+  }
+
+  @Test
+  void safeCopyCountsTheSameContentAlreadyThereAsDoneWithoutSending() throws Exception {
+    Path src = source("same.jpg", 5000);
+    target.mkdirs("d");
+    target.upload(src, "d/same.jpg", Target.Progress.NONE, Target.CancelSignal.NEVER);
+
+    SafeCopy.Result result = safeCopy(target, copyRequest(src, "d/same.jpg"));
+
+    assertEquals("d/same.jpg", result.remotePath());
+    assertEquals(0, result.bytesSent());
+    assertEquals(List.of("same.jpg"), target.list("d"));
+  }
+
+  @Test
+  void safeCopyKeepsOtherContentUnderTheNameAndTakesASuffixedOne() throws Exception {
+    Path src = source("clash.jpg", 5000);
+    Path other = TestFiles.write(work.resolve("other.jpg"), 5000, 99); // same size, other bytes
+    target.mkdirs("d");
+    target.upload(other, "d/clash.jpg", Target.Progress.NONE, Target.CancelSignal.NEVER);
+
+    SafeCopy.Result result = safeCopy(target, copyRequest(src, "d/clash.jpg"));
+
+    assertEquals("d/clash~1.jpg", result.remotePath());
+    assertEquals(TestFiles.sha256(other), TestFiles.sha256(base.resolve("d/clash.jpg")), "never overwritten");
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clash~1.jpg")));
+  }
+
+  @Test
+  void safeCopyDiscardsACopyCorruptedOnTheTarget() throws Exception {
+    Path src = source("flip.jpg", 200_000);
+    Target corrupting = new ForwardingTarget(target) {
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        String sent = real.upload(source, path, progress, cancel);
+        flipOneByte(base.resolve(path)); // what a bad disk or a broken NAS cache would store
+        return sent;
+      }
+    };
+
+    TargetException failed = assertThrows(TargetException.class,
+        () -> safeCopy(corrupting, copyRequest(src, "d/flip.jpg")));
+
+    assertEquals(ErrorKind.CORRUPT, failed.kind(), failed.getMessage());
+    assertTrue(failed.getMessage().contains("hash mismatch"), failed.getMessage());
+    assertEquals(List.of(), target.list("d"), "neither the temp nor the final name remains");
+  }
+
+  @Test
+  void safeCopyDiscardsACopyStoredShort() throws Exception {
+    Path src = source("short.jpg", 200_000);
+    Target truncating = new ForwardingTarget(target) {
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        String sent = real.upload(source, path, progress, cancel);
+        truncate(base.resolve(path), 100_000);
+        return sent;
+      }
+    };
+
+    TargetException failed = assertThrows(TargetException.class,
+        () -> safeCopy(truncating, copyRequest(src, "d/short.jpg")));
+
+    assertEquals(ErrorKind.CORRUPT, failed.kind(), failed.getMessage());
+    assertTrue(failed.getMessage().contains("size mismatch"), failed.getMessage());
+    assertEquals(List.of(), target.list("d"));
+  }
+
+  private static void flipOneByte(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      channel.read(one, 1000);
+      one.put(0, (byte) ~one.get(0)).rewind();
+      channel.write(one, 1000);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void truncate(Path file, long size) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.mediaferry.targets.ForwardingTarget;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,7 +166,7 @@ public final class FaultyTarget extends ForwardingTarget {
   }
 
   @Override
-  public dev.mediaferry.targets.Space space(String dir) throws TargetException {
+  public Optional<dev.mediaferry.targets.Space> space(String dir) throws TargetException {
     spaceCalls.incrementAndGet();
     CountDownLatch gate = spaceGate;
     if (gate != null) {
@@ -177,6 +178,6 @@ public final class FaultyTarget extends ForwardingTarget {
       }
     }
     dev.mediaferry.targets.Space fake = fakeSpace;
-    return fake != null ? fake : real.space(dir);
+    return fake != null ? Optional.of(fake) : real.space(dir);
   }
 }

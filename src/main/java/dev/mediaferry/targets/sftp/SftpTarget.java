@@ -366,18 +366,14 @@ public final class SftpTarget implements Target {
   }
 
   @Override
-  public Space space(String dir) throws TargetException {
+  public Optional<Space> space(String dir) throws TargetException {
     return withConnection("read free space of", dir, (c, remote) -> space(c, remote));
   }
 
-  private Space space(SshConnection c, String remote) throws IOException {
+  /** Asked of df through the NAS shell: empty without one (readback), or where df fails. */
+  private Optional<Space> space(SshConnection c, String remote) throws IOException {
     RemoteShell shell = shellOrNull(c);
-    Space space = shell == null ? null : shell.space(remote);
-    if (space == null) {
-      throw new TargetException(ErrorKind.TRANSIENT, "free space of " + endpoint.host() + ":" + remote
-          + " is unknown (no shell with df on the NAS)");
-    }
-    return space;
+    return Optional.ofNullable(shell == null ? null : shell.space(remote));
   }
 
   @Override
@@ -450,7 +446,7 @@ public final class SftpTarget implements Target {
   private boolean looksFull(SshConnection c, String remote) {
     try {
       String parent = remote.contains("/") ? remote.substring(0, Math.max(1, remote.lastIndexOf('/'))) : remote;
-      return space(c, parent).freeBytes() < 1024 * 1024;
+      return space(c, parent).map(space -> space.freeBytes() < 1024 * 1024).orElse(false);
     } catch (IOException | RuntimeException unknown) {
       return false;
     }
