@@ -7,33 +7,19 @@ import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import net.schmizz.keepalive.KeepAlive;
-import net.schmizz.keepalive.KeepAliveRunner;
-import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.common.DisconnectReason;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.FileMode;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.RemoteResourceInfo;
 import net.schmizz.sshj.sftp.Response;
-import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.sftp.SFTPEngine;
 import net.schmizz.sshj.sftp.SFTPException;
-import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.userauth.UserAuthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,27 +30,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class SftpTarget implements Target {
   private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
-  /** Unanswered keepalives (sent every idle-timeout / 4) before a connection is declared dead. */
-  private static final int KEEPALIVE_MISSES = 4;
-  private static final int UNCONFIRMED_WRITES = 32;
   private static final int READ_AHEAD = 32;
 
   private final SftpEndpoint endpoint;
   private final Settings.Sftp settings;
-  private final File knownHostsFile;
   private final SshConnectionPool pool;
-  private volatile boolean warnedNoFsync;
+  private final SftpWriter writer;
   /** auto mode: set once a NAS turned out to have no shell, so later connections do not try. */
   private volatile boolean noShell;
 
   private SftpTarget(SftpEndpoint endpoint, Settings.Sftp settings) {
     this.endpoint = endpoint;
     this.settings = settings;
-    this.knownHostsFile = settings.knownHosts().isEmpty()
-        ? new File(System.getProperty("user.home"), ".ssh/known_hosts") : new File(settings.knownHosts());
     // a borrower waits at most for one connect and two silent calls of another user
+    SshLogin login = new SshLogin(endpoint, settings);
     this.pool = new SshConnectionPool(settings.connections(),
-        settings.connectTimeout().plus(settings.idleTimeout().multipliedBy(2)), this::connect);
+        settings.connectTimeout().plus(settings.idleTimeout().multipliedBy(2)), login::connect);
+    this.writer = new SftpWriter(endpoint);
   }
 
   /**
@@ -96,75 +78,6 @@ public final class SftpTarget implements Target {
     return endpoint.toString();
   }
 
-  // --- connections ---
-
-  private SshConnection connect() throws TargetException {
-    KnownHostsVerifier verifier;
-    try {
-      verifier = new KnownHostsVerifier(knownHostsFile, settings.hostKeyPolicy() == Settings.HostKeyPolicy.ACCEPT_NEW);
-    } catch (IOException e) {
-      throw new TargetException(ErrorKind.PERMANENT, "cannot read known_hosts " + knownHostsFile + ": " + e, e);
-    }
-    SSHClient ssh = new SSHClient(SshSecurity.config());
-    try {
-      ssh.addHostKeyVerifier(verifier);
-      ssh.setConnectTimeout((int) settings.connectTimeout().toMillis());
-      ssh.connect(endpoint.host(), endpoint.port());
-      KeepAlive keepAlive = ssh.getConnection().getKeepAlive();
-      keepAlive.setKeepAliveInterval((int) Math.max(1, settings.idleTimeout().toSeconds() / KEEPALIVE_MISSES));
-      if (keepAlive instanceof KeepAliveRunner runner) {
-        runner.setMaxAliveCount(KEEPALIVE_MISSES);
-      }
-      ssh.getConnection().setTimeoutMs((int) settings.idleTimeout().toMillis());
-      authenticate(ssh);
-      SFTPClient sftp = ssh.newSFTPClient();
-      sftp.getSFTPEngine().setTimeoutMs((int) settings.idleTimeout().toMillis());
-      return new SshConnection(ssh, sftp, settings.idleTimeout());
-    } catch (IOException | RuntimeException e) {
-      boolean transportBroke = e instanceof UserAuthException ? closesSoon(ssh) : !ssh.isConnected();
-      closeQuietly(ssh);
-      throw classify("connect to", "", e, verifier, transportBroke);
-    }
-  }
-
-  private void authenticate(SSHClient ssh) throws IOException {
-    if (!settings.password().isEmpty()) {
-      ssh.authPassword(endpoint.user(), settings.password());
-    } else if (!settings.identityFile().isEmpty()) {
-      if (!Files.isReadable(Path.of(settings.identityFile()))) {
-        throw new UserAuthException("identity file " + settings.identityFile() + " is missing or unreadable");
-      }
-      ssh.authPublickey(endpoint.user(), ssh.loadKeys(settings.identityFile()));
-    } else {
-      ssh.authPublickey(endpoint.user());
-    }
-  }
-
-  /**
-   * A refusal leaves the connection open (OpenSSH waits for the next key); a login cut by the
-   * network closes it, but the refusal-like answer can arrive a moment before the close does.
-   */
-  private static boolean closesSoon(SSHClient ssh) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
-    while (ssh.isConnected() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return !ssh.isConnected();
-  }
-
-  private static void closeQuietly(SSHClient ssh) {
-    try {
-      ssh.close();
-    } catch (IOException | RuntimeException ignored) {
-      // already failing
-    }
-  }
-
   private interface SftpWork<T> {
     T run(SshConnection connection, String remotePath) throws IOException;
   }
@@ -192,60 +105,7 @@ public final class SftpTarget implements Target {
 
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-    return withConnection("upload to", path, (c, remote) -> {
-      MessageDigest digest = Sha256.digest();
-      try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
-           RemoteFile file = c.sftp.open(remote, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
-           OutputStream out = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
-        int chunk = c.sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();
-        byte[] buffer = new byte[Math.min(chunk, 255 * 1024)];
-        long sent = 0;
-        for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-          if (cancel.cancelled()) {
-            throw new Cancelled(path);
-          }
-          digest.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-          sent += n;
-          progress.sent(sent);
-        }
-        out.flush(); // every write acknowledged before the sync
-        fsync(c, file);
-      }
-      return Sha256.hex(digest);
-    });
-  }
-
-  /**
-   * On stable storage before the copy counts: fsync@openssh.com on the open handle when the
-   * server offers it (OpenSSH does). A server without it is named once in the log: its
-   * copies are verified but may still sit in the NAS's write cache.
-   */
-  private void fsync(SshConnection c, RemoteFile file) throws IOException {
-    SFTPEngine engine = c.sftp.getSFTPEngine();
-    if (!engine.supportsServerExtension("fsync", "openssh.com")) {
-      if (!warnedNoFsync) {
-        warnedNoFsync = true;
-        LOG.warn("{} offers no fsync@openssh.com: uploads are verified by hash but cannot be forced to the NAS's "
-            + "disk before the local copy is deleted; keep mediaferry.delete.delay long enough for the NAS to "
-            + "write its cache", endpoint);
-      }
-      return;
-    }
-    engine.request(engine.newExtendedRequest("fsync@openssh.com").putString(handleOf(file)))
-        .retrieve(engine.getTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .ensureStatusPacketIsOK();
-  }
-
-  /** sshj keeps a file's SFTP handle protected and offers no fsync of its own. */
-  private static byte[] handleOf(RemoteFile file) throws IOException {
-    try {
-      java.lang.reflect.Field handle = net.schmizz.sshj.sftp.RemoteResource.class.getDeclaredField("handle");
-      handle.setAccessible(true);
-      return (byte[]) handle.get(file);
-    } catch (ReflectiveOperationException e) {
-      throw new IOException("cannot reach the SFTP handle to fsync it (sshj changed?): " + e, e);
-    }
+    return withConnection("upload to", path, (c, remote) -> writer.write(c, source, remote, progress, cancel));
   }
 
   @Override
@@ -395,31 +255,7 @@ public final class SftpTarget implements Target {
     pool.close();
   }
 
-  // --- errors, classified once, by type and status code ---
-
-  private TargetException classify(String action, String path, Throwable e, KnownHostsVerifier verifier,
-      boolean transportBroke) {
-    String where = endpoint.user() + "@" + endpoint.host() + ":" + endpoint.port();
-    if (e instanceof TransportException t && t.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
-      String why = verifier.refusal() != null ? verifier.refusal() : "host key of " + where + " not verifiable";
-      return new TargetException(ErrorKind.PERMANENT, why, e);
-    }
-    if (e instanceof UserAuthException && transportBroke) {
-      // sshj reports a login cut short by the network as "exhausted authentication methods" too
-      return new TargetException(ErrorKind.TRANSIENT, "the connection to " + where + " broke during login ("
-          + e.getMessage() + "); retrying", e);
-    }
-    if (e instanceof UserAuthException) {
-      return new TargetException(ErrorKind.PERMANENT, "authentication as " + where + " failed (" + e.getMessage()
-          + "): add the public key of " + (settings.identityFile().isEmpty() ? "~/.ssh/id_*" : settings.identityFile())
-          + " to ~" + endpoint.user() + "/.ssh/authorized_keys on the NAS", e);
-    }
-    if (e instanceof ConnectException) {
-      return new TargetException(ErrorKind.TRANSIENT, "cannot connect to " + where + " (" + e.getMessage()
-          + "): is the NAS up and sshd listening on port " + endpoint.port() + "?", e);
-    }
-    return new TargetException(ErrorKind.TRANSIENT, "cannot " + action + " " + where + " " + path + ": " + e, e);
-  }
+  // --- errors, classified once, by status code (login errors: SshLogin) ---
 
   private TargetException classify(String action, String path, Throwable e, SshConnection c, boolean broken) {
     String where = endpoint.host() + ":" + endpoint.resolve(path);
