@@ -4,14 +4,12 @@ import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.file.FileInfo;
-import dev.mediaferry.file.FileState;
 import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.TransferHealth;
 import dev.mediaferry.targets.Space;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * and wakes it on its own timer when its retry or delete time comes. Files it has not seen
  * this run are first looked up in the {@link FileIndex}, so files at rest are not spawned (and
  * replayed) again: start-up follows the work in flight, not history. It only routes: the books
- * are kept by {@link Workload}, the target's space and identity by {@link TargetGate}, the
- * --once summary by {@link RunTally}.
+ * are kept by {@link Workload}, the timers by {@link WakeUps}, the target's space and identity
+ * by {@link TargetGate}, the --once summary by {@link RunTally}.
  */
 public final class TransferSupervisor extends AbstractBehavior<TransferSupervisor.Command> {
 
@@ -61,11 +59,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private record Rested(FileTransfer.Report report) implements Command {}
 
-  private record ChildStopped(FileInfo file, ActorRef<FileTransfer.Command> child) implements Command {}
+  record ChildStopped(FileInfo file, ActorRef<FileTransfer.Command> child) implements Command {}
 
-  private record RetryIsDue(FileInfo file) implements Command {}
+  record RetryIsDue(FileInfo file) implements Command {}
 
-  private record DeleteIsDue(FileInfo file) implements Command {}
+  record DeleteIsDue(FileInfo file) implements Command {}
 
   /** From the StorageGuard: the dock's disk is critically full and deletes may come early. */
   public record DockCritical(String reason) implements Command {}
@@ -84,17 +82,15 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         timers -> new TransferSupervisor(context, timers, setup, settings, index, alerts)));
   }
 
-  private final TimerScheduler<Command> timers;
   private final TransferSetup setup;
   private final int maxConcurrent;
-  private final ActorRef<FileTransfer.Report> reports;
   private final FileIndex index;
   private final TransferAlerts alerts;
   private final Workload work = new Workload();
+  private final WakeUps wakeUps;
   private final TargetGate gate;
   private final RunTally tally = new RunTally();
-  private final Map<String, ActorRef<FileTransfer.Command>> children = new HashMap<>();
-  private long incarnation;
+  private final FileActors children;
   private boolean draining;
   private ActorRef<Done> drainedReplyTo;
   private ActorRef<RunSummary> idleReplyTo;
@@ -102,13 +98,13 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private TransferSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, TransferSetup setup,
       Settings settings, FileIndex index, ActorRef<AlertManager.Command> alerts) {
     super(context);
-    this.timers = timers;
+    this.wakeUps = new WakeUps(timers, work, setup::now, setup.deleteAfterSync());
     this.setup = setup;
     this.index = index;
     this.alerts = new TransferAlerts(alerts, new TransferHealth(settings.alerts(), setup.clock()), context.getLog());
     this.maxConcurrent = settings.transfer().maxConcurrent();
     this.gate = new TargetGate(settings.storage(), context.getLog());
-    this.reports = context.messageAdapter(FileTransfer.Report.class, Rested::new);
+    this.children = new FileActors(context, setup, context.messageAdapter(FileTransfer.Report.class, Rested::new));
     Duration staleAfter = settings.alerts().staleAfter();
     timers.startTimerWithFixedDelay(HealthTick.INSTANCE,
         staleAfter.compareTo(Duration.ofMinutes(4)) < 0 ? staleAfter.dividedBy(4) : Duration.ofMinutes(1));
@@ -151,7 +147,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   // --- finding work ---
 
   private Behavior<Command> onFilesFound(FilesFound found) {
-    List<FileInfo> fresh = work.listed(found.files(), children.keySet());
+    List<FileInfo> fresh = work.listed(found.files(), children.ids());
     if (!fresh.isEmpty()) {
       work.lookupStarted();
       List<String> ids = fresh.stream().map(FileInfo::fileId).toList();
@@ -169,20 +165,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     }
     for (FileInfo file : looked.files()) {
       FileIndex.Row row = looked.rows().get(file.fileId());
-      FileState state = row == null ? null : row.state();
-      switch (state == null ? Status.NEW : state.status()) {
-        case NEW, TRANSFERRING -> work.queue(file);
-        case DISCOVERED -> retryAt(file, state.retryAtMillis());
-        case VERIFIED -> {
-          if (setup.deleteAfterSync()) {
-            work.queue(file); // the entity schedules its delete
-          }
-        }
-        case PENDING_DELETE -> deleteAt(file, state.deleteDueAtMillis());
-        // a scan found a file with the id of a finished one: the entity starts a new generation
-        case DELETED, SUPERSEDED, PURGED -> work.queue(file);
-        default -> { } // quarantined: at rest until the operator acts
-      }
+      wakeUps.found(file, row == null ? null : row.state());
     }
     return pull();
   }
@@ -195,7 +178,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     }
     for (FileIndex.Row row : pending.rows()) {
       work.know(row.state().file());
-      deleteAt(row.state().file(), row.state().deleteDueAtMillis());
+      wakeUps.deleteAt(row.state().file(), row.state().deleteDueAtMillis());
     }
     if (!pending.rows().isEmpty()) {
       getContext().getLog().info("{} verified files wait for their delete time", pending.rows().size());
@@ -208,7 +191,6 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return this;
   }
 
-
   // --- starting work ---
 
   /** Starts transfers and deletes while slots are free and the target may take them. */
@@ -220,11 +202,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         break;
       }
       work.startTransfer(next);
-      child(next).tell(new FileTransfer.Transfer(next));
+      children.of(next).tell(new FileTransfer.Transfer(next));
     }
     for (Workload.DueDelete due; !draining && gate.deletesMayStart()
         && (due = work.startNextDelete(maxConcurrent)) != null; ) {
-      child(due.file()).tell(due.earlyReason() == null ? FileTransfer.ExecuteDelete.INSTANCE
+      children.of(due.file()).tell(due.earlyReason() == null ? FileTransfer.ExecuteDelete.INSTANCE
           : new FileTransfer.ExecuteEarlyDelete(due.earlyReason()));
     }
     return checkIdle();
@@ -237,8 +219,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   /** The dock's disk is critically full: every delete waiting for its time goes now (still rechecked). */
   private Behavior<Command> onDockCritical(DockCritical critical) {
-    List<FileInfo> brought = work.allDeletesDueNow(critical.reason());
-    brought.forEach(file -> timers.cancel(deleteTimer(file)));
+    List<FileInfo> brought = wakeUps.allDeletesNow(critical.reason());
     if (!brought.isEmpty()) {
       getContext().getLog().warn("{} deletes brought forward: {}", brought.size(), critical.reason());
     }
@@ -246,26 +227,15 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   }
 
   private Behavior<Command> onPurgeRemote(PurgeRemote purge) {
-    child(purge.file()).tell(new FileTransfer.PurgeRemote(purge.remotePath(), purge.bytes(), purge.reason()));
+    children.of(purge.file()).tell(new FileTransfer.PurgeRemote(purge.remotePath(), purge.bytes(), purge.reason()));
     return this;
-  }
-
-  private ActorRef<FileTransfer.Command> child(FileInfo file) {
-    return children.computeIfAbsent(file.fileId(), id -> {
-      // a fresh name each time: the previous incarnation may still be stopping
-      ActorRef<FileTransfer.Command> child =
-          getContext().spawn(FileTransfer.create(file, setup, reports), "file-" + id + "-" + (++incarnation));
-      getContext().watchWith(child, new ChildStopped(file, child));
-      return child;
-    });
   }
 
   // --- work coming to rest ---
 
   private Behavior<Command> onReport(FileTransfer.Report report) {
     String id = report.file().fileId();
-    children.remove(id);
-    timers.cancel(id);
+    children.reported(id);
     boolean wasTransfer = work.rested(id);
     if (wasTransfer) {
       gate.finished(report.file(), report.bytesSent());
@@ -275,34 +245,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       gate.identity(report.message()).ifPresent(alerts::tell);
     }
     tally.rested(report.status(), report.bytesSent(), wasTransfer);
-    switch (report.status()) {
-      case DISCOVERED, TRANSFERRING -> retryAt(report.file(), report.wakeAtMillis());
-      case PENDING_DELETE -> deleteAt(report.file(), report.wakeAtMillis());
-      default -> { }
-    }
+    wakeUps.rested(report.file(), report.status(), report.wakeAtMillis());
     return pull();
-  }
-
-  private void retryAt(FileInfo file, Long wakeAt) {
-    long delay = wakeAt == null ? 0 : Math.max(0, wakeAt - setup.now());
-    work.waitForRetry(file);
-    timers.startSingleTimer(file.fileId(), new RetryIsDue(file), Duration.ofMillis(delay));
-  }
-
-  /** A delete already due is queued at once; a later one waits on its own timer (a reschedule replaces it). */
-  private void deleteAt(FileInfo file, long dueAt) {
-    long delay = dueAt - setup.now();
-    if (delay <= 0) {
-      timers.cancel(deleteTimer(file));
-      work.deleteDue(file, null);
-    } else {
-      work.deleteScheduled(file);
-      timers.startSingleTimer(deleteTimer(file), new DeleteIsDue(file), Duration.ofMillis(delay));
-    }
-  }
-
-  private static String deleteTimer(FileInfo file) {
-    return "delete-" + file.fileId();
   }
 
   private Behavior<Command> onHealthTick() {
@@ -317,10 +261,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
    */
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
     String id = stopped.file().fileId();
-    if (children.get(id) != stopped.child()) {
+    if (!children.stoppedWithoutReport(id, stopped.child())) {
       return Behaviors.same();
     }
-    children.remove(id);
     Workload.Lost lost = work.lost(id);
     if (lost.transfer()) {
       gate.finished(stopped.file(), 0);
@@ -328,7 +271,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     if (lost.any() && !draining) {
       Duration backoff = setup.retry().backoff(alerts.journalFailuresInARow() + 1);
       alerts.journalFailed(stopped.file(), backoff);
-      retryAt(stopped.file(), setup.now() + backoff.toMillis());
+      wakeUps.retryAt(stopped.file(), setup.now() + backoff.toMillis());
     }
     return pull();
   }
