@@ -1,6 +1,7 @@
 package dev.mediaferry.cli;
 
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.dock.DockTable;
 import dev.mediaferry.journal.JournalDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
     description = "Maintenance of the journal database (an SQLite file in mediaferry.state-dir).",
-    subcommands = {DbCommand.Check.class, DbCommand.Backup.class, ArchiveCommand.class})
+    subcommands = {DbCommand.Check.class, DbCommand.Backup.class, ArchiveCommand.class, DbCommand.InitLegacy.class})
 final class DbCommand implements Runnable {
   @Override
   public void run() {
@@ -74,6 +75,29 @@ final class DbCommand implements Runnable {
         throw new SQLException(e);
       }
       return "ok".equals(integrity) ? ExitCode.OK : ExitCode.FILES_FAILED;
+    }
+  }
+
+  @Command(name = "init-legacy", mixinStandardHelpOptions = true,
+      description = {"Creates the dock software's table media_transfer_status (with its indexes and updated_at "
+          + "trigger, as the field has them) in FILE, in WAL mode, for new installs and tests. An existing table "
+          + "is left as it is. See docs/dock-db.md."})
+  static final class InitLegacy implements Callable<Integer> {
+    @Option(names = "--path", required = true, paramLabel = "FILE",
+        description = "The dock's SQLite database (created when missing).")
+    Path path;
+
+    @Override
+    public Integer call() throws SQLException {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new Settings.Invalid("--path " + path + ": the folder " + parent + " does not exist");
+      }
+      boolean existed = Files.exists(path);
+      DockTable.init(path);
+      System.out.println((existed ? "checked " : "created ") + path + ": table " + DockTable.TABLE
+          + " ready (WAL); point mediaferry.legacy-db.path at it");
+      return ExitCode.OK;
     }
   }
 }

@@ -24,9 +24,21 @@ public record Settings(
     Storage storage,
     Alerts alerts,
     Duration shutdownGrace,
+    LegacyDb legacyDb,
     Config raw) {
 
-  public record Source(Path dir, Duration scanInterval, Duration stableFor, List<String> exclude) {}
+  /** scan: whether the folder is scanned (false: only files the dock's table reports complete are taken). */
+  public record Source(Path dir, Duration scanInterval, Duration stableFor, List<String> exclude, boolean scan) {}
+
+  /**
+   * The dock software's media_transfer_status table (docs/dock-db.md); path null: not used.
+   * busyTimeout bounds one wait of ours for the dock's lock (we retry after it, with backoff).
+   */
+  public record LegacyDb(Path path, Duration pollInterval, Duration busyTimeout, int batchSize) {
+    public boolean enabled() {
+      return path != null;
+    }
+  }
 
   public record TargetSettings(String url, String layout, Sftp sftp) {}
 
@@ -96,7 +108,7 @@ public record Settings(
     Config c = config.getConfig("mediaferry");
     Settings settings = new Settings(
         new Source(path(c, "source.dir"), positive(c, "source.scan-interval"), duration(c, "source.stable-for"),
-            c.getStringList("source.exclude")),
+            c.getStringList("source.exclude"), c.getBoolean("source.scan")),
         new TargetSettings(c.getString("target.url"), c.getString("target.layout"), sftp(c.getConfig("target.sftp"))),
         path(c, "state-dir"),
         new Transfer(atLeastOne(c, "transfer.max-concurrent"), positive(c, "transfer.retry.initial"),
@@ -109,6 +121,9 @@ public record Settings(
             c.getString("alerts.webhook.url"), positive(c, "alerts.webhook.timeout"),
             c.getInt("alerts.webhook.retries")),
         duration(c, "shutdown.grace"),
+        new LegacyDb(c.getString("legacy-db.path").isBlank() ? null : path(c, "legacy-db.path"),
+            positive(c, "legacy-db.poll-interval"), positive(c, "legacy-db.busy-timeout"),
+            atLeastOne(c, "legacy-db.batch-size")),
         config);
     settings.validate();
     return settings;
@@ -184,6 +199,10 @@ public record Settings(
     }
     if (!target.layout().contains("{name}") && !target.layout().contains("{path}")) {
       throw new Invalid("mediaferry.target.layout = \"" + target.layout() + "\" must contain {name} or {path}");
+    }
+    if (!source.scan() && !legacyDb.enabled()) {
+      throw new Invalid("mediaferry.source.scan = false but mediaferry.legacy-db.path is not set: nothing would "
+          + "find files; set the dock's database path, or scan the folder");
     }
     // folders against each other (by real path) and the trash's filesystem: FolderCheck, at start
   }

@@ -7,9 +7,13 @@ import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.TrashPurge;
 import dev.mediaferry.discovery.DirectoryScanner;
 import dev.mediaferry.discovery.SourceScan;
+import dev.mediaferry.dock.DockPoller;
+import dev.mediaferry.dock.DockStatusProjection;
+import dev.mediaferry.dock.DockTable;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.IndexProjection;
 import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.journal.JournalProjection;
+import dev.mediaferry.journal.Projection;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.AlertSink;
 import dev.mediaferry.observe.LogSink;
@@ -61,13 +65,28 @@ public final class Daemon {
     Target target = TargetIdentity.guard(unguarded,
         JournalDatabase.targetRecord(settings.journalFile(), settings.target().url()));
     FileIndex index = FileIndex.open(settings.journalFile());
+    DockTable dock = openDock(settings.legacyDb());
     ActorSystem<IndexReady> system = ActorSystem.create(
-        guardian(settings, target, index, once ? summary : null), "mediaferry", pekkoConfig(settings));
+        guardian(settings, target, index, dock, once ? summary : null), "mediaferry", pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {
       target.close();
       index.close();
+      if (dock != null) {
+        dock.close();
+      }
     });
     return new Daemon(system, summary);
+  }
+
+  private static DockTable openDock(Settings.LegacyDb legacyDb) throws IOException {
+    if (!legacyDb.enabled()) {
+      return null;
+    }
+    try {
+      return DockTable.open(legacyDb.path(), legacyDb.busyTimeout(), legacyDb.batchSize());
+    } catch (java.sql.SQLException e) {
+      throw new Settings.Invalid(e.getMessage()); // a path that is not the dock's database: fix the config
+    }
   }
 
   /** The Pekko config the daemon (and journal readers) run on: the journal file from state-dir. */
@@ -83,20 +102,21 @@ public final class Daemon {
   private record IndexReady(Long applied, Throwable error) {}
 
   /** First brings the file index up to date (start-up reads it), then starts the daemon's actors. */
-  private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index,
+  private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index, DockTable dock,
       CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
-      context.pipeToSelf(IndexProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
+      context.pipeToSelf(JournalProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
       return Behaviors.receive(IndexReady.class)
-          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, blocking, once))
+          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, dock, blocking, once))
           .build();
     });
   }
 
   private static Behavior<IndexReady> startActors(ActorContext<IndexReady> context, IndexReady ready,
-      Settings settings, Target target, FileIndex index, Executor blocking, CompletableFuture<RunSummary> once) {
+      Settings settings, Target target, FileIndex index, DockTable dock, Executor blocking,
+      CompletableFuture<RunSummary> once) {
     if (ready.error() != null) {
       context.getLog().warn("the file index could not catch up ({}); files are looked up in the journal instead",
           ready.error().toString());
@@ -113,21 +133,34 @@ public final class Daemon {
         blocking, index, setup.clock()), "storage-guard");
     context.spawn(TrashPurge.create(setup.trash(), settings.delete().trashRetention(), Duration.ofHours(1), blocking,
         setup.clock()), "trash-purge");
-    UniqueKillSwitch projection = IndexProjection.follow(context.getSystem(), index, blocking);
-    CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "stop-file-index", () -> {
-          projection.shutdown();
-          // index what this run journaled last, so audit and the next start find it current
-          return IndexProjection.catchUp(context.getSystem(), index, blocking).thenApply(n -> Done.getInstance());
-        });
+    project(context, "file-index", index, blocking);
     ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
-    context.spawn(DirectoryScanner.create(
-        new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),
-        settings.source().scanInterval(), supervisor, blocking, summaryRef), "scanner");
+    if (settings.source().scan()) {
+      context.spawn(DirectoryScanner.create(
+          new SourceScan(settings.source().dir(), settings.source().exclude()), settings.source().stableFor(),
+          settings.source().scanInterval(), supervisor, blocking, summaryRef), "scanner");
+    }
+    if (dock != null) {
+      project(context, "dock-status", new DockStatusProjection(dock, index, settings.source().dir()), blocking);
+      context.spawn(DockPoller.create(dock, index, settings.source().dir(), settings.legacyDb().pollInterval(),
+          supervisor, blocking, settings.source().scan() ? null : summaryRef), "dock-table");
+    }
     drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
     context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
         settings.journalFile());
     return Behaviors.empty();
+  }
+
+  /** Follows the journal into the projection; at shutdown applies what this run journaled last. */
+  private static void project(ActorContext<?> context, String name, Projection projection, Executor blocking) {
+    UniqueKillSwitch following = JournalProjection.follow(context.getSystem(), projection, blocking);
+    CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "stop-" + name, () -> {
+          following.shutdown();
+          // so audit, the dock and the next start find it current
+          return JournalProjection.catchUp(context.getSystem(), projection, blocking)
+              .thenApply(n -> Done.getInstance());
+        });
   }
 
   private static List<AlertSink> sinks(Settings.Alerts alerts) {

@@ -24,7 +24,7 @@ import java.util.Optional;
  * summaries and daemon start-up read one row per file instead of replaying history. It
  * lives in the journal's SQLite file and uses its own connection, one caller at a time.
  */
-public final class FileIndex implements AutoCloseable {
+public final class FileIndex implements Projection, AutoCloseable {
   private static final String OFFSET_NAME = "file_index";
 
   /** One journaled event, as the index consumes it. */
@@ -66,26 +66,50 @@ public final class FileIndex implements AutoCloseable {
   }
 
   /** The journal ordering up to which the index is complete. */
+  @Override
   public synchronized long offset() throws SQLException {
+    return offset(OFFSET_NAME);
+  }
+
+  /** The stored offset of a projection kept beside the index (0: none yet). */
+  public synchronized long offset(String projection) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT last_ordering FROM projection_offset WHERE name = ?")) {
-      select.setString(1, OFFSET_NAME);
+      select.setString(1, projection);
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
       }
     }
   }
 
-  /** True when the index has every event of the journal (no catch-up needed). */
-  public synchronized boolean isCurrent() throws SQLException {
-    try (Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
-      rs.next();
-      return rs.getLong(1) <= offset();
+  /** Stores the offset of a projection kept beside the index (one that writes elsewhere). */
+  public synchronized void storeOffset(String projection, long offset) throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT INTO projection_offset (name, last_ordering) VALUES (?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET last_ordering = excluded.last_ordering")) {
+      upsert.setString(1, projection);
+      upsert.setLong(2, offset);
+      upsert.executeUpdate();
     }
   }
 
+  /** The ordering of the newest journaled event (0: none). */
+  public synchronized long journalEnd() throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** True when the index has every event of the journal (no catch-up needed). */
+  @Override
+  public synchronized boolean isCurrent() throws SQLException {
+    return journalEnd() <= offset();
+  }
+
   /** Applies a batch of changes and moves the offset, in one transaction. */
+  @Override
   public synchronized void apply(List<Change> changes, long newOffset) throws SQLException {
     connection.setAutoCommit(false);
     try {
@@ -102,7 +126,7 @@ public final class FileIndex implements AutoCloseable {
       for (var entry : rows.entrySet()) {
         FileIndexRows.write(connection, entry.getKey(), entry.getValue());
       }
-      storeOffset(newOffset);
+      storeOffset(OFFSET_NAME, newOffset);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
@@ -250,16 +274,6 @@ public final class FileIndex implements AutoCloseable {
         }
       }
       return rows;
-    }
-  }
-
-  private void storeOffset(long offset) throws SQLException {
-    try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO projection_offset (name, last_ordering) VALUES (?, ?) "
-            + "ON CONFLICT (name) DO UPDATE SET last_ordering = excluded.last_ordering")) {
-      upsert.setString(1, OFFSET_NAME);
-      upsert.setLong(2, offset);
-      upsert.executeUpdate();
     }
   }
 

@@ -49,14 +49,14 @@ public final class OfflineJournal implements AutoCloseable {
 
   /** The file index brought up to date with every event journaled so far. */
   public FileIndex indexCaughtUp() throws IOException {
-    IndexProjection.catchUp(system, index(), blocking).toCompletableFuture().join();
+    JournalProjection.catchUp(system, index(), blocking).toCompletableFuture().join();
     return index;
   }
 
   /** Rebuilds the file index from the whole journal; returns the events applied. Hold the daemon's lock. */
   public long rebuildIndex() throws IOException, java.sql.SQLException {
     index().clear();
-    return IndexProjection.catchUp(system, index, blocking).toCompletableFuture().join();
+    return JournalProjection.catchUp(system, index, blocking).toCompletableFuture().join();
   }
 
   public Settings settings() {

@@ -61,7 +61,12 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   public sealed interface Command extends CborSerializable {}
 
   /** Move the file forward from wherever its journal says it is. */
-  public record Transfer(FileInfo file) implements Command {}
+  /** source: where the file was found, as its Discovered event records it (null: the source folder). */
+  public record Transfer(FileInfo file, String source) implements Command {
+    public Transfer(FileInfo file) {
+      this(file, null);
+    }
+  }
 
   /** The delete delay is over: recheck both copies and move the local one to the trash. */
   public enum ExecuteDelete implements Command { INSTANCE }
@@ -176,7 +181,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     }
     return switch (state.status()) {
       case NEW -> Effect()
-          .persist(List.of(discovered(), started(1)))
+          .persist(List.of(discovered(command.source()), started(1)))
           .thenRun(this::startCopy);
       case DISCOVERED -> state.retryAtMillis() != null && state.retryAtMillis() > setup.now()
           ? rest(state)
@@ -190,7 +195,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       // the supervisor sends these only for a file a scan found in the source: a new generation
       case DELETED, SUPERSEDED, PURGED -> Effect()
           .persist(List.of(new Rediscovered(file.relativePath(), file.size(), file.mtimeMillis(),
-              setup.sourceDir().toString(), state.status()), started(1)))
+              command.source() != null ? command.source() : setup.sourceDir().toString(), state.status()),
+              started(1)))
           .thenRun(s -> {
             context.getLog().info("[{}] a file with the path, size and mtime of one that ended {} is in the source: "
                 + "it is offloaded as a new generation", file.relativePath(), state.status());
@@ -200,8 +206,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     };
   }
 
-  private Discovered discovered() {
-    return new Discovered(file.relativePath(), file.size(), file.mtimeMillis(), setup.sourceDir().toString());
+  private Discovered discovered(String source) {
+    return new Discovered(file.relativePath(), file.size(), file.mtimeMillis(),
+        source != null ? source : setup.sourceDir().toString());
   }
 
   private TransferStarted started(int attempt) {

@@ -36,8 +36,17 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   public sealed interface Command {}
 
-  /** Stable files seen by a scan: the complete list, so files gone from the source are forgotten. */
-  public record FilesFound(List<FileInfo> files) implements Command {}
+  /**
+   * The complete list of ready files from one source (the folder scan, or the dock's table):
+   * a file this source no longer lists is forgotten unless there is work on it. source is
+   * what the file's Discovered event records (null: the source folder); a file two sources
+   * list is taken once.
+   */
+  public record FilesFound(String source, List<FileInfo> files) implements Command {
+    public FilesFound(List<FileInfo> files) {
+      this(null, files);
+    }
+  }
 
   /** Files a scan found whose names are not valid UTF-8: each is reported once and counted as failed. */
   public record NamesNotRepresentable(List<String> paths) implements Command {}
@@ -147,7 +156,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   // --- finding work ---
 
   private Behavior<Command> onFilesFound(FilesFound found) {
-    List<FileInfo> fresh = work.listed(found.files(), children.ids());
+    List<FileInfo> fresh = work.listed(found.source(), found.files(), children.ids());
     if (!fresh.isEmpty()) {
       work.lookupStarted();
       List<String> ids = fresh.stream().map(FileInfo::fileId).toList();
@@ -202,7 +211,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         break;
       }
       work.startTransfer(next);
-      children.of(next).tell(new FileTransfer.Transfer(next));
+      children.of(next).tell(new FileTransfer.Transfer(next, work.sourceOf(next)));
     }
     for (Workload.DueDelete due; !draining && gate.deletesMayStart()
         && (due = work.startNextDelete(maxConcurrent)) != null; ) {

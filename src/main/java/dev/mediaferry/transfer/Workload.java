@@ -18,12 +18,16 @@ import java.util.Set;
  * A plain class so the rules are unit-tested; the supervisor holds the timers and the actors.
  */
 final class Workload {
+  /** The pseudo-source of files known from the index at start. */
+  private static final String START = "\0start";
 
   /** A delete ready to run; earlyReason is set when it was brought forward. */
   record DueDelete(FileInfo file, String earlyReason) {}
 
-  /** Files this run has seen and not forgotten, by id: rescans skip them. */
-  private final Set<String> known = new HashSet<>();
+  /** Files this run has seen and not forgotten, by id, per source that listed them: rescans skip them. */
+  private final Map<String, Set<String>> knownBySource = new HashMap<>();
+  /** The source label of files a named source (not the folder scan) listed first. */
+  private final Map<String, String> sourceOf = new HashMap<>();
   private final PriorityQueue<FileInfo> queue = new PriorityQueue<>(
       Comparator.comparingLong(FileInfo::mtimeMillis).thenComparing(FileInfo::relativePath));
   private final Set<String> inFlight = new HashSet<>();
@@ -37,25 +41,50 @@ final class Workload {
   private int lookups;
 
   /**
-   * A scan's complete list: returns the files not known yet, and forgets known files gone
-   * from the source (deleted, or changed into a new id) unless there is work on them (here, or
-   * in alsoBusy: files whose entity runs).
+   * One source's complete list (source null: the folder scan): returns the files no source
+   * knows yet, and forgets files this source listed before and lists no more (deleted, changed
+   * into a new id, or no longer ready) unless there is work on them (here, or in alsoBusy:
+   * files whose entity runs). Each source forgets only its own, so two sources listing
+   * different sets do not make each other look files up again.
    */
-  List<FileInfo> listed(Collection<FileInfo> files, Set<String> alsoBusy) {
+  List<FileInfo> listed(String source, Collection<FileInfo> files, Set<String> alsoBusy) {
     Set<String> listed = new HashSet<>();
     List<FileInfo> fresh = new ArrayList<>();
     for (FileInfo file : files) {
       listed.add(file.fileId());
-      if (known.add(file.fileId())) {
+      if (!isKnown(file.fileId())) {
         fresh.add(file);
+        if (source != null) {
+          sourceOf.put(file.fileId(), source);
+        }
       }
     }
-    known.removeIf(id -> !listed.contains(id) && !isActive(id) && !alsoBusy.contains(id));
+    Set<String> mine = knownBySource.computeIfAbsent(String.valueOf(source), s -> new HashSet<>());
+    mine.addAll(listed);
+    for (Set<String> known : List.of(mine, knownBySource.getOrDefault(START, new HashSet<>()))) {
+      known.removeIf(id -> !listed.contains(id) && !isActive(id) && !alsoBusy.contains(id));
+    }
+    sourceOf.keySet().removeIf(id -> !isKnown(id));
     return fresh;
   }
 
+  /** A file known from the index at start (a pending delete), before any source lists it. */
   void know(FileInfo file) {
-    known.add(file.fileId());
+    knownBySource.computeIfAbsent(START, s -> new HashSet<>()).add(file.fileId());
+  }
+
+  /** The source label recorded when a named source listed the file first; null for the folder scan. */
+  String sourceOf(FileInfo file) {
+    return sourceOf.get(file.fileId());
+  }
+
+  private boolean isKnown(String fileId) {
+    for (Set<String> known : knownBySource.values()) {
+      if (known.contains(fileId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void lookupStarted() {

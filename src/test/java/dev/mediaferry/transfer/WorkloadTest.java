@@ -30,16 +30,29 @@ class WorkloadTest {
   }
 
   @Test
+  void aFileListedByTheScanAndTheDockTableIsTakenOnceAndNeitherMakesTheOtherForgetIt() {
+    assertEquals(List.of(old), work.listed("legacy-db", List.of(old), Set.of()));
+    assertEquals(List.of(young), work.listed(null, List.of(old, young), Set.of()), "old is known: taken once");
+    assertEquals("legacy-db", work.sourceOf(old), "recorded as found in the dock's table");
+    assertNull(work.sourceOf(young));
+
+    work.listed("legacy-db", List.of(), Set.of()); // the row is no longer ready: the table forgets it
+    assertEquals(List.of(), work.listed(null, List.of(old, young), Set.of()), "the scan still knows both");
+    work.listed(null, List.of(), Set.of()); // gone from the folder too
+    assertEquals(List.of(old), work.listed("legacy-db", List.of(old), Set.of()), "now new to every source");
+  }
+
+  @Test
   void aRescanSkipsKnownFilesAndForgetsGoneOnesUnlessBusy() {
-    assertEquals(List.of(old, young), work.listed(List.of(old, young), Set.of()));
-    assertEquals(List.of(), work.listed(List.of(old, young), Set.of()), "known: not looked up again");
+    assertEquals(List.of(old, young), work.listed(null, List.of(old, young), Set.of()));
+    assertEquals(List.of(), work.listed(null, List.of(old, young), Set.of()), "known: not looked up again");
 
     work.queue(old);
-    work.listed(List.of(), Set.of()); // both gone from the source; old is queued, young is not
-    assertEquals(List.of(young), work.listed(List.of(old, young), Set.of()), "young was forgotten, old kept");
+    work.listed(null, List.of(), Set.of()); // both gone from the source; old is queued, young is not
+    assertEquals(List.of(young), work.listed(null, List.of(old, young), Set.of()), "young was forgotten, old kept");
 
-    work.listed(List.of(), Set.of(young.fileId())); // young's entity runs: kept
-    assertEquals(List.of(), work.listed(List.of(young), Set.of()));
+    work.listed(null, List.of(), Set.of(young.fileId())); // young's entity runs: kept
+    assertEquals(List.of(), work.listed(null, List.of(young), Set.of()));
   }
 
   @Test

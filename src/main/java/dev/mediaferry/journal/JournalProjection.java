@@ -2,7 +2,6 @@ package dev.mediaferry.journal;
 
 import dev.mediaferry.concurrent.Blocking;
 import dev.mediaferry.file.FileEvent;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,23 +25,24 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Feeds the {@link FileIndex} from the journal's "file"-tagged events, in batches, each
- * batch and its offset stored in one transaction: after a crash it resumes from the last
- * stored offset, and re-applied events are skipped by sequence number.
+ * Feeds a {@link Projection} (the {@link FileIndex}, the dock's status table) from the
+ * journal's "file"-tagged events, in batches, each batch applied with its offset: after a
+ * crash it resumes from the last stored offset. A failed batch restarts the stream from
+ * there, with backoff.
  */
-public final class IndexProjection {
+public final class JournalProjection {
   private static final int BATCH = 500;
 
-  private IndexProjection() {}
+  private JournalProjection() {}
 
   /** Catches up from the stored offset, then follows new events until the switch is pulled. */
-  public static UniqueKillSwitch follow(ActorSystem<?> system, FileIndex index, Executor blocking) {
+  public static UniqueKillSwitch follow(ActorSystem<?> system, Projection projection, Executor blocking) {
     JdbcReadJournal journal = journal(system);
     // the stored offset is read on the blocking executor, never on a stream or actor thread
     Source<Long, NotUsed> restarting = RestartSource.withBackoff(
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2),
         () -> Source.completionStageSource(Blocking.supply(blocking,
-            () -> batches(journal.eventsByTag(FileEvent.TAG, Offset.sequence(index.offset())), index, blocking))));
+            () -> batches(journal.eventsByTag(FileEvent.TAG, Offset.sequence(projection.offset())), projection, blocking))));
     return restarting.viaMat(KillSwitches.single(), Keep.right()).to(Sink.ignore()).run(system);
   }
 
@@ -51,35 +51,35 @@ public final class IndexProjection {
    * journal's tag query only returns events its sequence tracking has confirmed (it lags by
    * a fraction of a second), so a pass that leaves the index behind is repeated a few times.
    */
-  public static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking) {
-    return catchUp(system, index, blocking, 0L, 10);
+  public static CompletionStage<Long> catchUp(ActorSystem<?> system, Projection projection, Executor blocking) {
+    return catchUp(system, projection, blocking, 0L, 10);
   }
 
-  private static CompletionStage<Long> catchUp(ActorSystem<?> system, FileIndex index, Executor blocking,
+  private static CompletionStage<Long> catchUp(ActorSystem<?> system, Projection projection, Executor blocking,
       long appliedSoFar, int passesLeft) {
     // null: current (or out of passes); otherwise the offset to read from
     CompletableFuture<Offset> from = Blocking.supply(blocking,
-        () -> index.isCurrent() || passesLeft == 0 ? null : Offset.sequence(index.offset()));
+        () -> projection.isCurrent() || passesLeft == 0 ? null : Offset.sequence(projection.offset()));
     return from.thenCompose(offset -> offset == null ? CompletableFuture.completedFuture(appliedSoFar)
-        : batches(journal(system).currentEventsByTag(FileEvent.TAG, offset), index, blocking)
+        : batches(journal(system).currentEventsByTag(FileEvent.TAG, offset), projection, blocking)
             .runWith(Sink.fold(0L, Long::sum), system)
             .thenCompose(applied -> CompletableFuture.supplyAsync(() -> applied,
                     CompletableFuture.delayedExecutor(applied == 0 ? 300 : 0, TimeUnit.MILLISECONDS))
-                .thenCompose(n -> catchUp(system, index, blocking, appliedSoFar + n, passesLeft - 1))));
+                .thenCompose(n -> catchUp(system, projection, blocking, appliedSoFar + n, passesLeft - 1))));
   }
 
   private static JdbcReadJournal journal(ActorSystem<?> system) {
     return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
   }
 
-  private static Source<Long, NotUsed> batches(Source<EventEnvelope, NotUsed> events, FileIndex index,
+  private static Source<Long, NotUsed> batches(Source<EventEnvelope, NotUsed> events, Projection projection,
       Executor blocking) {
     return events
         .groupedWithin(BATCH, Duration.ofMillis(200))
-        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> store(index, batch), blocking));
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> store(projection, batch), blocking));
   }
 
-  private static long store(FileIndex index, List<EventEnvelope> batch) {
+  private static long store(Projection projection, List<EventEnvelope> batch) {
     List<FileIndex.Change> changes = batch.stream()
         .filter(e -> e.event() instanceof FileEvent)
         .map(e -> new FileIndex.Change(FileIndex.fileIdOf(e.persistenceId()), e.sequenceNr(), e.timestamp(),
@@ -87,9 +87,9 @@ public final class IndexProjection {
         .toList();
     long last = ((Sequence) batch.get(batch.size() - 1).offset()).value();
     try {
-      index.apply(changes, last);
+      projection.apply(changes, last);
       return changes.size();
-    } catch (SQLException e) {
+    } catch (Exception e) {
       throw new CompletionException(e);
     }
   }
