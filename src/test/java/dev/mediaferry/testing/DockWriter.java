@@ -27,6 +27,7 @@ public final class DockWriter implements AutoCloseable {
   private final Connection connection;
   private final AtomicLong longestCallNanos = new AtomicLong();
   private final AtomicLong lockedErrors = new AtomicLong();
+  private volatile String firstLockError = "";
 
   public DockWriter(Path db) throws SQLException {
     connection = DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -68,7 +69,9 @@ public final class DockWriter implements AutoCloseable {
       return statement.executeUpdate();
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("locked") || String.valueOf(e.getMessage()).contains("BUSY")) {
-        lockedErrors.incrementAndGet();
+        if (lockedErrors.getAndIncrement() == 0) {
+          firstLockError = e.getMessage() + " on " + sql;
+        }
         return 0;
       }
       throw e;
@@ -97,17 +100,21 @@ public final class DockWriter implements AutoCloseable {
       try (DockWriter other = new DockWriter(db)) {
         while (!stop.get()) {
           long started = System.nanoTime();
+          long maxId;
           try (Statement statement = other.connection.createStatement();
                ResultSet rs = statement.executeQuery("SELECT count(*), max(id) FROM media_transfer_status "
                    + "WHERE transfer_status = 'completed'")) {
             rs.next();
-            long maxId = Math.max(1, rs.getLong(2));
-            stats.longestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
-            other.call("UPDATE media_transfer_status SET download_retry_count = download_retry_count "
-                + "WHERE id = ?", 1 + random.nextInt((int) maxId));
-          }
+            maxId = Math.max(1, rs.getLong(2));
+          } // closed before the write: a read left open would pin its snapshot and make the write fail BUSY
+          stats.longestCallNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+          other.call("UPDATE media_transfer_status SET download_retry_count = download_retry_count "
+              + "WHERE id = ?", 1 + random.nextInt((int) maxId));
         }
         stats.lockedErrors.addAndGet(other.lockedErrors());
+        if (stats.firstLockError.isEmpty()) {
+          stats.firstLockError = other.firstLockError;
+        }
         stats.longestCallNanos.accumulateAndGet(other.longestCallNanos.get(), Math::max);
       } catch (SQLException e) {
         throw new IllegalStateException(e);
@@ -132,7 +139,7 @@ public final class DockWriter implements AutoCloseable {
       stop.set(true);
       hammer.join();
       Files.writeString(Path.of(args[4]), "files=" + files + " longestCallMs=" + writer.longestCallMs()
-          + " lockedErrors=" + writer.lockedErrors() + "\n");
+          + " lockedErrors=" + writer.lockedErrors() + " first=" + writer.firstLockError + "\n");
     }
   }
 
