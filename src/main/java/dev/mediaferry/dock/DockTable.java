@@ -144,6 +144,36 @@ public final class DockTable implements AutoCloseable {
     });
   }
 
+  /**
+   * A row as the dock writes one for a downloaded file (for `mediaferry smoke --via legacy-db`
+   * only: in service the dock writes its rows itself).
+   */
+  public synchronized void registerDownloaded(Path path, long size) throws SQLException {
+    withRetry(() -> inTransaction(() -> {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO media_transfer_status (file_path, "
+          + "file_name, file_size, file_hash, download_status, download_start_time, download_end_time, "
+          + "transfer_status) VALUES (?, ?, ?, '', 'completed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'pending')")) {
+        insert.setString(1, path.toString());
+        insert.setString(2, path.getFileName().toString());
+        insert.setLong(3, size);
+        insert.executeUpdate();
+      }
+    }));
+  }
+
+  /** A row's transfer_status and last_error_message, or null when there is no row for the path. */
+  public synchronized String[] transferStatus(Path path) throws SQLException {
+    return withRetry(() -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT transfer_status, last_error_message FROM media_transfer_status WHERE file_path = ?")) {
+        select.setString(1, path.toString());
+        try (ResultSet rs = select.executeQuery()) {
+          return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
+        }
+      }
+    });
+  }
+
   /** A row we cannot take: marked failed with the reason, so the operator sees it on the row. */
   public synchronized void refuse(long id, String message) throws SQLException {
     withRetry(() -> inTransaction(() -> {
