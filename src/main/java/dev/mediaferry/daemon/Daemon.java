@@ -64,8 +64,8 @@ public final class Daemon {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
     Target target = TargetIdentity.guard(unguarded,
         JournalDatabase.targetRecord(settings.journalFile(), settings.target().url()));
+    DockTable dock = openDock(settings.legacyDb()); // first: a wrong path fails before anything is open
     FileIndex index = FileIndex.open(settings.journalFile());
-    DockTable dock = openDock(settings.legacyDb());
     ActorSystem<IndexReady> system = ActorSystem.create(
         guardian(settings, target, index, dock, once ? summary : null), "mediaferry", pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {

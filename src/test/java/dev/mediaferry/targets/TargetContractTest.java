@@ -187,14 +187,7 @@ abstract class TargetContractTest {
   @Test
   void safeCopyDiscardsACopyCorruptedOnTheTarget() throws Exception {
     Path src = source("flip.jpg", 200_000);
-    Target corrupting = new ForwardingTarget(target) {
-      @Override
-      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-        String sent = real.upload(source, path, progress, cancel);
-        flipOneByte(base.resolve(path)); // what a bad disk or a broken NAS cache would store
-        return sent;
-      }
-    };
+    Target corrupting = damagingAfterUpload(TargetContractTest::flipOneByte); // a bad disk, a broken NAS cache
 
     TargetException failed = assertThrows(TargetException.class,
         () -> safeCopy(corrupting, copyRequest(src, "d/flip.jpg")));
@@ -207,14 +200,7 @@ abstract class TargetContractTest {
   @Test
   void safeCopyDiscardsACopyStoredShort() throws Exception {
     Path src = source("short.jpg", 200_000);
-    Target truncating = new ForwardingTarget(target) {
-      @Override
-      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-        String sent = real.upload(source, path, progress, cancel);
-        truncate(base.resolve(path), 100_000);
-        return sent;
-      }
-    };
+    Target truncating = damagingAfterUpload(file -> truncate(file, 100_000));
 
     TargetException failed = assertThrows(TargetException.class,
         () -> safeCopy(truncating, copyRequest(src, "d/short.jpg")));
@@ -222,6 +208,18 @@ abstract class TargetContractTest {
     assertEquals(ErrorKind.CORRUPT, failed.kind(), failed.getMessage());
     assertTrue(failed.getMessage().contains("size mismatch"), failed.getMessage());
     assertEquals(List.of(), target.list("d"));
+  }
+
+  /** This target, with what it stored damaged on disk right after each upload. */
+  private Target damagingAfterUpload(java.util.function.Consumer<Path> damage) {
+    return new ForwardingTarget(target) {
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        String sent = real.upload(source, path, progress, cancel);
+        damage.accept(base.resolve(path));
+        return sent;
+      }
+    };
   }
 
   private static void flipOneByte(Path file) {
