@@ -25,6 +25,7 @@ public record Settings(
     Alerts alerts,
     Duration shutdownGrace,
     LegacyDb legacyDb,
+    Http http,
     Config raw) {
 
   /** scan: whether the folder is scanned (false: only files the dock's table reports complete are taken). */
@@ -39,6 +40,9 @@ public record Settings(
       return path != null;
     }
   }
+
+  /** The operator endpoints /metrics, /health, /status; port 0 takes a free port (tests). */
+  public record Http(boolean enabled, String host, int port) {}
 
   public record TargetSettings(String url, String layout, Sftp sftp) {}
 
@@ -124,6 +128,7 @@ public record Settings(
         new LegacyDb(c.getString("legacy-db.path").isBlank() ? null : path(c, "legacy-db.path"),
             positive(c, "legacy-db.poll-interval"), positive(c, "legacy-db.busy-timeout"),
             atLeastOne(c, "legacy-db.batch-size")),
+        new Http(c.getBoolean("http.enabled"), c.getString("http.host"), c.getInt("http.port")),
         config);
     settings.validate();
     return settings;
@@ -199,6 +204,9 @@ public record Settings(
     }
     if (!target.layout().contains("{name}") && !target.layout().contains("{path}")) {
       throw new Invalid("mediaferry.target.layout = \"" + target.layout() + "\" must contain {name} or {path}");
+    }
+    if (http.port() < 0 || http.port() > 65535) {
+      throw new Invalid("mediaferry.http.port = " + http.port() + ": use a TCP port (1-65535; default 9464)");
     }
     if (!source.scan() && !legacyDb.enabled()) {
       throw new Invalid("mediaferry.source.scan = false but mediaferry.legacy-db.path is not set: nothing would "

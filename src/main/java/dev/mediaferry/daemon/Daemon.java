@@ -10,6 +10,8 @@ import dev.mediaferry.discovery.SourceScan;
 import dev.mediaferry.dock.DockPoller;
 import dev.mediaferry.dock.DockStatusProjection;
 import dev.mediaferry.dock.DockTable;
+import dev.mediaferry.http.DaemonView;
+import dev.mediaferry.http.OperatorEndpoints;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.journal.JournalProjection;
@@ -17,6 +19,7 @@ import dev.mediaferry.journal.Projection;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.AlertSink;
 import dev.mediaferry.observe.LogSink;
+import dev.mediaferry.observe.Telemetry;
 import dev.mediaferry.observe.WebhookSink;
 import dev.mediaferry.storage.StorageGuard;
 import dev.mediaferry.targets.Target;
@@ -66,9 +69,17 @@ public final class Daemon {
         JournalDatabase.targetRecord(settings.journalFile(), settings.target().url()));
     DockTable dock = openDock(settings.legacyDb()); // first: a wrong path fails before anything is open
     FileIndex index = FileIndex.open(settings.journalFile());
+    Telemetry telemetry = Telemetry.create();
+    DaemonView view = new DaemonView(telemetry, index, new DaemonView.About(version(), System.currentTimeMillis(),
+        settings.source().dir().toString(), target.describe(), settings.journalFile().toString()));
+    OperatorEndpoints endpoints = openEndpoints(settings, view, index, dock);
     ActorSystem<IndexReady> system = ActorSystem.create(
-        guardian(settings, target, index, dock, once ? summary : null), "mediaferry", pekkoConfig(settings));
+        guardian(settings, target, index, dock, telemetry, view, once ? summary : null), "mediaferry",
+        pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {
+      if (endpoints != null) {
+        endpoints.close();
+      }
       target.close();
       index.close();
       if (dock != null) {
@@ -76,6 +87,30 @@ public final class Daemon {
       }
     });
     return new Daemon(system, summary);
+  }
+
+  /** Listens before the actors start, so /health answers while the file index catches up. */
+  private static OperatorEndpoints openEndpoints(Settings settings, DaemonView view, FileIndex index, DockTable dock)
+      throws IOException {
+    if (!settings.http().enabled()) {
+      return null;
+    }
+    view.metrics().forDaemon(view.about().version(), view::filesByState);
+    try {
+      return OperatorEndpoints.start(settings, view);
+    } catch (IOException | RuntimeException e) {
+      index.close();
+      if (dock != null) {
+        dock.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The build's version from the jar's manifest ("dev" when run from classes). */
+  public static String version() {
+    String version = Daemon.class.getPackage().getImplementationVersion();
+    return version != null ? version : "dev";
   }
 
   private static DockTable openDock(Settings.LegacyDb legacyDb) throws IOException {
@@ -103,20 +138,21 @@ public final class Daemon {
 
   /** First brings the file index up to date (start-up reads it), then starts the daemon's actors. */
   private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index, DockTable dock,
-      CompletableFuture<RunSummary> once) {
+      Telemetry telemetry, DaemonView view, CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
       context.pipeToSelf(JournalProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
       return Behaviors.receive(IndexReady.class)
-          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, dock, blocking, once))
+          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, dock, blocking,
+              telemetry, view, once))
           .build();
     });
   }
 
   private static Behavior<IndexReady> startActors(ActorContext<IndexReady> context, IndexReady ready,
-      Settings settings, Target target, FileIndex index, DockTable dock, Executor blocking,
-      CompletableFuture<RunSummary> once) {
+      Settings settings, Target target, FileIndex index, DockTable dock, Executor blocking, Telemetry telemetry,
+      DaemonView view, CompletableFuture<RunSummary> once) {
     if (ready.error() != null) {
       context.getLog().warn("the file index could not catch up ({}); files are looked up in the journal instead",
           ready.error().toString());
@@ -124,13 +160,14 @@ public final class Daemon {
       context.getLog().info("file index caught up with {} journal events", ready.applied());
     }
     ShutdownSignal shutdown = new ShutdownSignal();
-    TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown);
+    TransferSetup setup = TransferSetup.from(settings, target, blocking, shutdown, telemetry);
     ActorRef<AlertManager.Command> alerts = context.spawn(AlertManager.create(settings.alerts().suppressFor(),
-        sinks(settings.alerts()), setup.clock()), "alerts");
+        sinks(settings.alerts()), setup.clock(), telemetry.health()), "alerts");
     ActorRef<TransferSupervisor.Command> supervisor =
         context.spawn(TransferSupervisor.create(setup, settings, index, alerts), "transfers");
+    view.supervisorStarted(supervisor, context.getSystem().scheduler());
     context.spawn(StorageGuard.create(target, settings.source().dir(), settings.storage(), supervisor, alerts,
-        blocking, index, setup.clock()), "storage-guard");
+        blocking, index, setup.clock(), telemetry.metrics()), "storage-guard");
     context.spawn(TrashPurge.create(setup.trash(), settings.delete().trashRetention(), Duration.ofHours(1), blocking,
         setup.clock()), "trash-purge");
     project(context, "file-index", index, blocking);

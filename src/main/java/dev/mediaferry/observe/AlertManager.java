@@ -27,9 +27,15 @@ public final class AlertManager {
   private record Active(Alert.Severity severity, Instant lastSent) {}
 
   public static Behavior<Command> create(Duration suppressFor, List<AlertSink> sinks, Clock clock) {
+    return create(suppressFor, sinks, clock, new Health());
+  }
+
+  /** health: kept up to date with the conditions active now, for /health. */
+  public static Behavior<Command> create(Duration suppressFor, List<AlertSink> sinks, Clock clock, Health health) {
     Map<String, Active> active = new HashMap<>();
     return Behaviors.receive(Command.class)
         .onMessage(Raise.class, raise -> {
+          health.raised(raise);
           Instant now = clock.instant();
           Active before = active.get(raise.key());
           boolean due = before == null || raise.severity().compareTo(before.severity()) > 0
@@ -42,6 +48,7 @@ public final class AlertManager {
           return Behaviors.same();
         })
         .onMessage(Clear.class, clear -> {
+          health.cleared(clear.key());
           Active before = active.remove(clear.key());
           if (before != null) {
             Alert alert = new Alert(clear.key(), before.severity(), Alert.Status.RESOLVED, clear.message(),

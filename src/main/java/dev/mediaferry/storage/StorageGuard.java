@@ -7,6 +7,7 @@ import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.observe.Alert;
 import dev.mediaferry.observe.AlertManager;
+import dev.mediaferry.observe.Metrics;
 import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
@@ -37,18 +38,19 @@ public final class StorageGuard {
 
   private enum Check implements Command { INSTANCE }
 
-  private record Checked(Space target, String targetError, Space dock, String dockError, String identityProblem)
-      implements Command {}
+  /** reachable: the target answered (even if it could not tell its free space or is the wrong one). */
+  private record Checked(Space target, String targetError, boolean reachable, Space dock, String dockError,
+      String identityProblem) implements Command {}
 
   private record Planned(List<RetentionPlan.Candidate> chosen, long shortfall, String error) implements Command {}
 
   public static Behavior<Command> create(Target target, Path sourceDir, Settings.Storage settings,
       ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
-      FileIndex index, Clock clock) {
+      FileIndex index, Clock clock, Metrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Check.INSTANCE, java.time.Duration.ZERO, settings.checkInterval());
-      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking, index, clock)
-          .behavior();
+      return new StorageGuard(context, target, sourceDir, settings, supervisor, alerts, blocking, index, clock,
+          metrics).behavior();
     }));
   }
 
@@ -61,9 +63,12 @@ public final class StorageGuard {
   private final Executor blocking;
   private final FileIndex index;
   private final Clock clock;
+  private final Metrics metrics;
   /** Files whose purge was asked for and not yet seen done: not chosen twice. */
   private final Set<String> purging = new HashSet<>();
   private String lastTargetError;
+  /** The last measurement could not reach the target (not merely: it cannot tell its free space). */
+  private boolean unreachable;
   /** A measurement (or a retention plan) is under way: a hung NAS must not get a second one each interval. */
   private boolean measuring;
   private boolean planning;
@@ -71,7 +76,8 @@ public final class StorageGuard {
 
   private StorageGuard(ActorContext<Command> context, Target target, Path sourceDir, Settings.Storage settings,
       ActorRef<TransferSupervisor.Command> supervisor, ActorRef<AlertManager.Command> alerts, Executor blocking,
-      FileIndex index, Clock clock) {
+      FileIndex index, Clock clock, Metrics metrics) {
+    this.metrics = metrics;
     this.index = index;
     this.clock = clock;
     this.context = context;
@@ -103,7 +109,7 @@ public final class StorageGuard {
     measuring = true;
     skippedChecks = 0;
     context.pipeToSelf(CompletableFuture.supplyAsync(this::measure, blocking),
-        (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), null, null, null));
+        (checked, error) -> checked != null ? checked : new Checked(null, String.valueOf(error), false, null, null, null));
     return Behaviors.same();
   }
 
@@ -112,6 +118,7 @@ public final class StorageGuard {
     Space targetSpace = null;
     String targetError = null;
     String identityProblem = null;
+    boolean reachable = true;
     try {
       target.checkIdentity(); // an unmounted share's free space would be the dock's own
       targetSpace = target.space("").orElse(null);
@@ -120,8 +127,11 @@ public final class StorageGuard {
       if (e.kind() == ErrorKind.WRONG_TARGET) {
         identityProblem = e.getMessage();
       }
+      // refused, timed out, or no login (a changed host key, a rejected key): nothing can be sent
+      reachable = e.kind() != ErrorKind.TRANSIENT && e.kind() != ErrorKind.PERMANENT;
       targetError = e.getMessage();
     } catch (IOException e) {
+      reachable = false;
       targetError = e.getMessage();
     }
     Space dock = null;
@@ -132,16 +142,18 @@ public final class StorageGuard {
     } catch (IOException e) {
       dockError = e.toString();
     }
-    return new Checked(targetSpace, targetError, dock, dockError, identityProblem);
+    return new Checked(targetSpace, targetError, reachable, dock, dockError, identityProblem);
   }
 
   private Behavior<Command> onChecked(Checked checked) {
     measuring = false;
+    reachability(checked);
     if (checked.identityProblem() != null) {
       // a measured space below says the marker was found: that is what resumes the supervisor
       supervisor.tell(new TransferSupervisor.TargetIdentityChecked(checked.identityProblem()));
     }
     if (checked.target() != null) {
+      metrics.targetSpace(checked.target().freeBytes(), checked.target().totalBytes());
       supervisor.tell(new TransferSupervisor.TargetSpace(checked.target()));
       lastTargetError = null;
       long shortfall = Retention.shortfall(checked.target(), settings);
@@ -159,11 +171,25 @@ public final class StorageGuard {
           target.describe(), checked.targetError());
     }
     if (checked.dock() != null) {
+      metrics.dockSpace(checked.dock().freeBytes(), checked.dock().totalBytes());
       dockPressure(checked.dock());
     } else {
       context.getLog().warn("cannot read the dock's disk space at {}: {}", sourceDir, checked.dockError());
     }
     return Behaviors.same();
+  }
+
+  /** A critical alert while the target cannot be reached (health: critical), cleared when it answers again. */
+  private void reachability(Checked checked) {
+    if (!checked.reachable()) {
+      unreachable = true;
+      alerts.tell(new AlertManager.Raise("target-unreachable", Alert.Severity.CRITICAL, target.describe()
+          + " cannot be reached: " + checked.targetError() + "; files wait and are retried (see docs/operations.md, "
+          + "NAS unreachable)"));
+    } else if (unreachable) {
+      unreachable = false;
+      alerts.tell(new AlertManager.Clear("target-unreachable", target.describe() + " answers again"));
+    }
   }
 
   /** Asks each chosen file to remove its target copy (the file journals it). */

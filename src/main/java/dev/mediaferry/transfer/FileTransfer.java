@@ -23,6 +23,8 @@ import dev.mediaferry.file.FileState;
 import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.file.LocalIdentity;
 import dev.mediaferry.file.RecheckOutcome;
+import dev.mediaferry.observe.LiveStatus;
+import dev.mediaferry.observe.Metrics;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.SafeCopy;
 import dev.mediaferry.targets.Target;
@@ -225,7 +227,12 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     busy = true;
     var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), file.fileKey(),
         finalPath(), state.tempPath());
-    ProgressLog progress = new ProgressLog(file.relativePath(), file.size());
+    LiveStatus.Copy live = setup.telemetry().live().started(file.fileId(), file.relativePath(), file.size());
+    ProgressLog log = new ProgressLog(file.relativePath(), file.size());
+    Target.Progress progress = bytes -> {
+      live.sent(bytes);
+      log.sent(bytes);
+    };
     ShutdownSignal shutdown = setup.shutdown();
     context.pipeToSelf(blocking(() -> {
       shutdown.copyStarted();
@@ -244,7 +251,12 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     List<FileEvent> events = setup.deleteAfterSync()
         ? List.of(verified, new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
         : List.of(verified);
+    setup.telemetry().live().ended(file.fileId());
+    long writeStarted = System.nanoTime();
     return Effect().persist(events).thenRun(s -> {
+      Metrics metrics = setup.telemetry().metrics();
+      metrics.journalWrite(System.nanoTime() - writeStarted);
+      metrics.verified(r.bytesSent(), r.durationMs(), setup.now());
       context.getLog().info("[{}] verified as {} (sha256 {}, {} bytes{}, {} ms)", file.relativePath(),
           r.remotePath(), r.sha256(), r.bytes(), r.bytesSent() == 0 ? ", already on the target" : "", r.durationMs());
       report(s, r.bytesSent(), null);
@@ -253,6 +265,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   private Effect<FileEvent, FileState> onCopyFailed(FileState state, CopyFailed failed) {
     busy = false;
+    setup.telemetry().live().ended(file.fileId());
     TargetException error = failed.error();
     if (error instanceof Target.Cancelled) {
       // shutdown: nothing to journal, the attempt starts again on the next run
@@ -263,12 +276,26 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     int failures = state.failures() + (error.kind().countsAsFailure() ? 1 : 0);
     boolean retry = error.kind().retryable() && !setup.retry().exhausted(failures);
     Long retryAt = retry ? setup.now() + setup.retry().backoff(Math.max(1, failures)).toMillis() : null;
+    long writeStarted = System.nanoTime();
     return Effect().persist(new TransferFailed(attempt, error.kind(), error.getMessage(), retryAt))
         .thenRun(s -> {
+          setup.telemetry().metrics().journalWrite(System.nanoTime() - writeStarted);
+          observeFailure(s, error);
           logFailure(s, failures, error);
           report(s, 0, error.getMessage(), error.kind());
         })
         .thenStop();
+  }
+
+  private void observeFailure(FileState state, TargetException error) {
+    Metrics.Result result = switch (state.status()) {
+      case QUARANTINED -> Metrics.Result.QUARANTINED;
+      case SUPERSEDED -> Metrics.Result.SUPERSEDED;
+      default -> Metrics.Result.RETRY;
+    };
+    setup.telemetry().metrics().failed(result, error.kind().name());
+    setup.telemetry().live().failed(new LiveStatus.Failure(setup.now(), file.relativePath(), error.kind().name(),
+        error.getMessage(), state.retryAtMillis()));
   }
 
   private void logFailure(FileState state, int failures, TargetException error) {

@@ -3,6 +3,7 @@ package dev.mediaferry.transfer;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.Trash;
 import dev.mediaferry.file.FileInfo;
+import dev.mediaferry.observe.Telemetry;
 import dev.mediaferry.targets.RemoteLayout;
 import dev.mediaferry.targets.Target;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Everything a {@link FileTransfer} needs besides its journal: where files come from and
- * go, the retry and delete policies, the trash, the executor for blocking I/O and the shutdown signal.
+ * go, the retry and delete policies, the trash, the executor for blocking I/O, the shutdown signal and the
+ * metrics and live status it reports to.
  */
 public record TransferSetup(
     Path sourceDir,
@@ -25,10 +27,23 @@ public record TransferSetup(
     Trash trash,
     Executor blocking,
     ShutdownSignal shutdown,
-    Clock clock) {
+    Clock clock,
+    Telemetry telemetry) {
+
+  /** A setup whose metrics and live status nobody reads (unit tests). */
+  public TransferSetup(Path sourceDir, Target target, RemoteLayout layout, RetryPolicy retry, boolean deleteAfterSync,
+      Duration deleteDelay, Trash trash, Executor blocking, ShutdownSignal shutdown, Clock clock) {
+    this(sourceDir, target, layout, retry, deleteAfterSync, deleteDelay, trash, blocking, shutdown, clock,
+        Telemetry.create());
+  }
+
+  public static TransferSetup from(Settings settings, Target target, Executor blocking, ShutdownSignal shutdown) {
+    return from(settings, target, blocking, shutdown, Telemetry.create());
+  }
 
   /** The daemon's setup: the system's time zone (day folders, trash days) and clock, set here once. */
-  public static TransferSetup from(Settings settings, Target target, Executor blocking, ShutdownSignal shutdown) {
+  public static TransferSetup from(Settings settings, Target target, Executor blocking, ShutdownSignal shutdown,
+      Telemetry telemetry) {
     ZoneId zone = ZoneId.systemDefault();
     return new TransferSetup(
         settings.source().dir(),
@@ -41,7 +56,8 @@ public record TransferSetup(
         new Trash(settings.delete().trashDir(), zone),
         blocking,
         shutdown,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        telemetry);
   }
 
   public Path sourceOf(FileInfo file) {

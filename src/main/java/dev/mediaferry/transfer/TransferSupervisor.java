@@ -66,6 +66,13 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
+  /** For /status: the queue as it stands; answered with a {@link Queue}. */
+  public record GetQueue(int firstN, ActorRef<Queue> replyTo) implements Command {}
+
+  /** The work this run holds: next lists the first files of the queue, in the order they go. */
+  public record Queue(int queued, long queuedBytes, int waitingForRetry, int inFlight, int deletesDue,
+      List<FileInfo> next, String heldBackBecause) {}
+
   private record Rested(FileTransfer.Report report) implements Command {}
 
   record ChildStopped(FileInfo file, ActorRef<FileTransfer.Command> child) implements Command {}
@@ -147,6 +154,11 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         .onMessage(DeleteIsDue.class, due -> {
           work.deleteDue(due.file(), null);
           return pull();
+        })
+        .onMessage(GetQueue.class, get -> {
+          get.replyTo().tell(new Queue(work.queued(), work.queuedBytes(), work.waitingForRetry(), work.inFlight(),
+              work.deletesDue(), work.firstQueued(get.firstN()), gate.holdingBack()));
+          return this;
         })
         .onMessage(ScanFinished.class, this::onScanFinished)
         .onMessage(Drain.class, this::onDrain)
@@ -273,6 +285,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     if (!children.stoppedWithoutReport(id, stopped.child())) {
       return Behaviors.same();
     }
+    setup.telemetry().live().ended(id);
     Workload.Lost lost = work.lost(id);
     if (lost.transfer()) {
       gate.finished(stopped.file(), 0);
@@ -299,6 +312,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   }
 
   private Behavior<Command> checkIdle() {
+    setup.telemetry().metrics().workload(work.queued(), work.waitingForRetry(), work.inFlight());
     if (draining && drainedReplyTo != null && work.nothingInFlight()) {
       drainedReplyTo.tell(Done.getInstance());
       drainedReplyTo = null;

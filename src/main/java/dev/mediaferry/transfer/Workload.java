@@ -193,4 +193,21 @@ final class Workload {
   int waitingForRetry() {
     return waiting.size();
   }
+
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  int deletesDue() {
+    return deletesDue.size() + deletesInProgress.size();
+  }
+
+  long queuedBytes() {
+    return queue.stream().mapToLong(FileInfo::size).sum();
+  }
+
+  /** The first n files of the queue in the order they will go (a copy: the queue is not touched). */
+  List<FileInfo> firstQueued(int n) {
+    return queue.stream().sorted(queue.comparator()).limit(n).toList();
+  }
 }

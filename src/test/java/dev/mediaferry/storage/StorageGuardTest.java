@@ -41,7 +41,7 @@ class StorageGuardTest {
         new Settings.Retention(false, java.util.List.of("**"), 30, Settings.RetentionScope.JOURNAL));
 
     testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, null,
-        java.time.Clock.systemUTC()));
+        java.time.Clock.systemUTC(), new dev.mediaferry.observe.Metrics()));
 
     assertEquals(new Space(500, 1000),
         supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class).space());
@@ -67,7 +67,7 @@ class StorageGuardTest {
     java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
     try {
       testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), testKit.<AlertManager.Command>createTestProbe().ref(),
-          blocking, null, java.time.Clock.systemUTC()));
+          blocking, null, java.time.Clock.systemUTC(), new dev.mediaferry.observe.Metrics()));
       org.awaitility.Awaitility.await().until(() -> target.spaceCalls.get() == 1);
 
       org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit.warn("is still running").expect(testKit.system(),
@@ -110,7 +110,7 @@ class StorageGuardTest {
           new Settings.Retention(true, java.util.List.of("**"), 30, Settings.RetentionScope.JOURNAL));
 
       testKit.spawn(StorageGuard.create(target, dir, settings, supervisor.ref(), alerts.ref(), Runnable::run, index,
-          java.time.Clock.systemUTC()));
+          java.time.Clock.systemUTC(), new dev.mediaferry.observe.Metrics()));
 
       supervisor.expectMessageClass(TransferSupervisor.TargetSpace.class);
       TransferSupervisor.PurgeRemote first = supervisor.expectMessageClass(TransferSupervisor.PurgeRemote.class);

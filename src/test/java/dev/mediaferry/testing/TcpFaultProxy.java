@@ -26,6 +26,7 @@ public final class TcpFaultProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   public final AtomicLong faultsInjected = new AtomicLong();
+  private volatile boolean down;
 
   public TcpFaultProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -45,10 +46,31 @@ public final class TcpFaultProxy implements AutoCloseable {
     armed.set(fault);
   }
 
+  /** The NAS goes away: open connections are reset, new ones are closed at once, until {@link #up()}. */
+  public void down() throws IOException {
+    down = true;
+    for (Socket s : sockets) {
+      if (!s.isClosed()) {
+        s.setSoLinger(true, 0);
+        s.close();
+      }
+    }
+    sockets.clear();
+  }
+
+  public void up() {
+    down = false;
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (down) {
+          client.setSoLinger(true, 0);
+          client.close();
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
         sockets.add(upstream);

@@ -24,6 +24,7 @@ public final class TestSettings {
     values.put("mediaferry.delete.delay", "0s");
     values.put("mediaferry.shutdown.grace", "2s");
     values.put("mediaferry.storage.min-free", "0");
+    values.put("mediaferry.http.port", 0); // a free port: tests run daemons side by side
     values.putAll(overrides);
     Config config = ConfigFactory.parseMap(values)
         .withFallback(ConfigFactory.defaultApplication())
