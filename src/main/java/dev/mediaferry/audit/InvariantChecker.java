@@ -1,8 +1,8 @@
 package dev.mediaferry.audit;
 
 import dev.mediaferry.file.FileEvent;
-import dev.mediaferry.file.FileState.Status;
 import dev.mediaferry.file.FileState;
+import dev.mediaferry.file.FileState.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,6 +44,7 @@ public final class InvariantChecker {
       Map.entry(FileEvent.DeleteRechecked.class, EnumSet.of(Status.PENDING_DELETE)),
       Map.entry(FileEvent.MovingToTrash.class, EnumSet.of(Status.PENDING_DELETE)),
       Map.entry(FileEvent.SourceDeleted.class, EnumSet.of(Status.PENDING_DELETE)),
+      Map.entry(FileEvent.Released.class, EnumSet.of(Status.QUARANTINED, Status.SUPERSEDED)),
       // NEW: a file the journal never knew, removed by retention with scope = all
       Map.entry(FileEvent.RemoteCopyPurged.class, EnumSet.of(Status.DELETED, Status.NEW)));
 

@@ -81,6 +81,9 @@ public final class DockStatusProjection implements Projection {
       return new DockTable.Update(path, again ? "pending" : "failed", null, null, e.attempt(), e.message(), false);
     } else if (event instanceof FileEvent.Verified) {
       return new DockTable.Update(path, "completed", null, time, null, null, true);
+    } else if (event instanceof FileEvent.Released e) {
+      return new DockTable.Update(path, "pending", null, null, null, "released by " + e.by() + " (" + e.reason()
+          + "); it is sent again", false);
     } else if (event instanceof FileEvent.DeleteRechecked e && e.outcome() == RecheckOutcome.TARGET_COPY_BAD) {
       return new DockTable.Update(path, "pending", null, null, null,
           "the NAS copy failed its recheck before delete (" + e.message() + "); it is sent again", false);

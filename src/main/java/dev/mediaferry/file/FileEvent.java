@@ -50,6 +50,13 @@ public sealed interface FileEvent extends CborSerializable {
   public record Rediscovered(String path, long size, long mtimeMillis, String source, Status previous)
       implements FileEvent {}
 
+  /**
+   * An operator released a file that had come to rest by an error (quarantined, or superseded
+   * while its source is unchanged): it is transferred again with a fresh retry budget. by says
+   * who (the OS user running `mediaferry retry`), reason why.
+   */
+  public record Released(String reason, String by, Status previous) implements FileEvent {}
+
   public record SourceDeleted(String mode, String trashPath) implements FileEvent {}
 
   public record RemoteCopyPurged(String remotePath, long bytes, String reason) implements FileEvent {}

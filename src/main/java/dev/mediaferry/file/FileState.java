@@ -75,6 +75,8 @@ public record FileState(
       return movingToTrash(e.trashPath());
     } else if (event instanceof SourceDeleted e) {
       return deleted(e.trashPath());
+    } else if (event instanceof Released) {
+      return released();
     } else if (event instanceof RemoteCopyPurged e) {
       return status == Status.NEW ? purgedForeign(e.remotePath(), e.bytes()) : with(Status.PURGED);
     }
@@ -134,6 +136,26 @@ public record FileState(
   private FileState backToTransfer(String message) {
     return new FileState(Status.DISCOVERED, file, 0, null, null, ErrorKind.CORRUPT, message, null, null, 0,
         null, false, null, 0);
+  }
+
+  /** Released by an operator: back to the queue, its failures forgotten (the retry budget starts again). */
+  private FileState released() {
+    return new FileState(Status.DISCOVERED, file, attempt, null, null, lastErrorKind, lastError, null, null, 0,
+        null, false, null, 0);
+  }
+
+  /**
+   * Whether an operator may release the file for another transfer: null if so, else why not.
+   * A superseded file qualifies only while its source still has the recorded size and mtime
+   * (sourceUnchanged): a changed source is already offloaded under its new identity.
+   */
+  public String whyNotReleasable(boolean sourceUnchanged) {
+    return switch (status) {
+      case QUARANTINED -> null;
+      case SUPERSEDED -> sourceUnchanged ? null
+          : "it was superseded and its source changed or is gone: the current file is offloaded as a new one";
+      default -> "it is " + status + ", not quarantined or superseded";
+    };
   }
 
   /** A file the journal never knew, removed from the target by retention (scope = all). */

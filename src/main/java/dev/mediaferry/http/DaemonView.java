@@ -6,9 +6,13 @@ import dev.mediaferry.observe.Health;
 import dev.mediaferry.observe.LiveStatus;
 import dev.mediaferry.observe.Metrics;
 import dev.mediaferry.observe.Telemetry;
+import dev.mediaferry.transfer.FileTransfer;
+import dev.mediaferry.transfer.Releases;
 import dev.mediaferry.transfer.TransferSupervisor;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  */
 public final class DaemonView {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+  /** A release writes one event; a journal busy with a big batch may take a while. */
+  private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
 
   /** A file waiting for its delete time. */
   public record PendingDelete(String path, long dueAtMillis) {}
@@ -98,6 +104,28 @@ public final class DaemonView {
 
   public List<LiveStatus.Failure> recentFailures() {
     return telemetry.live().recentFailures();
+  }
+
+  /**
+   * `mediaferry retry` against the running daemon: each named file (or every quarantined one)
+   * is released by its own entity, which journals it; one outcome per file, in order.
+   */
+  public List<FileTransfer.ReleaseOutcome> release(List<String> names, boolean allQuarantined, String reason,
+      String by) throws SQLException {
+    ActorRef<TransferSupervisor.Command> supervisor = this.supervisor;
+    if (supervisor == null) {
+      throw new IllegalStateException("the daemon is starting (its file index is catching up); try again shortly");
+    }
+    Path sourceDir = Path.of(about.source());
+    Releases.Selection selection = Releases.select(index, sourceDir, names, allQuarantined);
+    List<FileTransfer.ReleaseOutcome> outcomes = new ArrayList<>();
+    for (FileIndex.Row row : selection.rows()) {
+      outcomes.add(AskPattern.<TransferSupervisor.Command, FileTransfer.ReleaseOutcome>ask(supervisor,
+          replyTo -> new TransferSupervisor.Release(row.state().file(), reason, by, replyTo), RELEASE_TIMEOUT,
+          scheduler).toCompletableFuture().join());
+    }
+    selection.notFound().forEach(name -> outcomes.add(Releases.notFound(name, sourceDir)));
+    return outcomes;
   }
 
   /** Files waiting for their delete time, the soonest first. */

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.observe.Health;
+import dev.mediaferry.transfer.FileTransfer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,7 +67,9 @@ public final class OperatorEndpoints implements AutoCloseable {
   private static void route(HttpExchange exchange, DaemonView view) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (path.equals("/retry")) {
+        retry(exchange, view);
+      } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
         send(exchange, 405, Map.of("error", "only GET is served here"));
       } else if (path.equals("/health")) {
         Health.Report health = view.health();
@@ -75,6 +81,38 @@ public final class OperatorEndpoints implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       send(exchange, 500, Map.of("error", String.valueOf(e)));
+    }
+  }
+
+  /** The request of `mediaferry retry` while the daemon runs. */
+  record RetryRequest(List<String> files, boolean allQuarantined, String reason, String by) {}
+
+  /**
+   * POST /retry with a JSON {@link RetryRequest}: answers the outcome per file. Only JSON is
+   * taken (a browser's plain form post cannot release files).
+   */
+  private static void retry(HttpExchange exchange, DaemonView view) throws IOException {
+    String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+    if (!"POST".equals(exchange.getRequestMethod()) || !type.startsWith("application/json")) {
+      send(exchange, 405, Map.of("error", "POST a JSON body: {\"files\": [...], \"allQuarantined\": false, "
+          + "\"reason\": \"...\", \"by\": \"...\"} (what `mediaferry retry` sends)"));
+      return;
+    }
+    RetryRequest request;
+    try (InputStream body = exchange.getRequestBody()) {
+      request = JSON.readValue(body, RetryRequest.class);
+    } catch (IOException e) {
+      send(exchange, 400, Map.of("error", "not a retry request: " + e.getMessage()));
+      return;
+    }
+    try {
+      List<FileTransfer.ReleaseOutcome> outcomes = view.release(
+          request.files() == null ? List.of() : request.files(), request.allQuarantined(),
+          request.reason() == null || request.reason().isBlank() ? "operator retry" : request.reason(),
+          request.by() == null ? "unknown" : request.by());
+      send(exchange, 200, Map.of("outcomes", outcomes));
+    } catch (SQLException | IllegalStateException e) {
+      send(exchange, 503, Map.of("error", String.valueOf(e.getMessage())));
     }
   }
 

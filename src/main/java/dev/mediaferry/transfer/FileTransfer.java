@@ -13,6 +13,7 @@ import dev.mediaferry.file.FileEvent.DeleteScheduled;
 import dev.mediaferry.file.FileEvent.Discovered;
 import dev.mediaferry.file.FileEvent.MovingToTrash;
 import dev.mediaferry.file.FileEvent.Rediscovered;
+import dev.mediaferry.file.FileEvent.Released;
 import dev.mediaferry.file.FileEvent.RemoteCopyPurged;
 import dev.mediaferry.file.FileEvent.SourceDeleted;
 import dev.mediaferry.file.FileEvent.TransferFailed;
@@ -83,6 +84,11 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
    * scope = all, also a file the journal never knew (remotePath and bytes say which).
    */
   public record PurgeRemote(String remotePath, long bytes, String reason) implements Command {}
+
+  /** `mediaferry retry`: take a quarantined (or superseded, source unchanged) file again; the outcome is replied. */
+  public record Release(String reason, String by, ActorRef<ReleaseOutcome> replyTo) implements Command {}
+
+  public record ReleaseOutcome(String path, boolean released, String message) {}
 
   private record Purged(String remotePath, long bytes, String reason) implements Command {}
 
@@ -170,6 +176,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
         .onCommand(Trashed.class, this::onTrashed)
         .onCommand(TrashFailed.class, this::onTrashFailed)
         .onCommand(PurgeRemote.class, this::onPurgeRemote)
+        .onCommand(Release.class, this::onRelease)
         .onCommand(Purged.class, this::onPurged)
         .onCommand(PurgeFailed.class, this::onPurgeFailed)
         .build();
@@ -301,8 +308,8 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private void logFailure(FileState state, int failures, TargetException error) {
     switch (state.status()) {
       case QUARANTINED -> context.getLog().error("[{}] QUARANTINED after failure {} ({}): {}. Fix the cause, "
-          + "then move the file out of and back into the source folder to retry.", file.relativePath(), failures,
-          error.kind(), error.getMessage());
+          + "then `mediaferry retry {}` (docs/operations.md).", file.relativePath(), failures,
+          error.kind(), error.getMessage(), file.relativePath());
       case SUPERSEDED -> context.getLog().info("[{}] {}", file.relativePath(), error.getMessage());
       default -> context.getLog().warn("[{}] failure {} ({}): {}; retrying in {} s", file.relativePath(),
           failures, error.kind(), error.getMessage(), (state.retryAtMillis() - setup.now()) / 1000);
@@ -410,6 +417,23 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     context.getLog().error("[{}] could not move the local copy to the trash {}: {}; check that folder's "
         + "permissions and free space. Retrying later.", file.relativePath(), setup.trash().dir(), failed.message());
     return postponeDelete(state, failed.message(), null);
+  }
+
+  // --- operator ---
+
+  private Effect<FileEvent, FileState> onRelease(FileState state, Release release) {
+    // a superseded file costs one stat of its source, on the actor: an operator's rare command
+    String whyNot = busy ? "it is being worked on" : Releases.whyNot(state, setup.sourceOf(file));
+    if (whyNot != null) {
+      release.replyTo().tell(new ReleaseOutcome(file.relativePath(), false, whyNot));
+      return rest(state);
+    }
+    return Effect().persist(new Released(release.reason(), release.by(), state.status())).thenRun(s -> {
+      context.getLog().info("[{}] released by {} ({}): it was {} ({}); transferred again", file.relativePath(),
+          release.by(), release.reason(), state.status(), state.lastError());
+      release.replyTo().tell(new ReleaseOutcome(file.relativePath(), true, "released; it was " + state.status()));
+      report(s, 0, null);
+    }).thenStop();
   }
 
   // --- retention ---

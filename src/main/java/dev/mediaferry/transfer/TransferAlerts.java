@@ -44,7 +44,8 @@ final class TransferAlerts {
     }
     if (report.status() == Status.QUARANTINED) {
       alerts.tell(new AlertManager.Raise("quarantined", Alert.Severity.CRITICAL, "file " + report.file().relativePath()
-          + " quarantined: " + report.message() + " (see `mediaferry audit --state QUARANTINED`)"));
+          + " quarantined: " + report.message() + " (see `mediaferry audit --state QUARANTINED`; once the cause is "
+          + "fixed, `mediaferry retry " + report.file().relativePath() + "`)"));
     }
     if (report.status() == Status.PENDING_DELETE && report.message() != null) {
       alerts.tell(new AlertManager.Raise("delete-postponed", Alert.Severity.WARNING, "delete of "

@@ -66,6 +66,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   /** Graceful shutdown: start nothing new, reply when the transfers in flight have ended. */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
+  /** An operator's `mediaferry retry`: the file's entity decides and replies (see {@link FileTransfer.Release}). */
+  public record Release(FileInfo file, String reason, String by, ActorRef<FileTransfer.ReleaseOutcome> replyTo)
+      implements Command {}
+
   /** For /status: the queue as it stands; answered with a {@link Queue}. */
   public record GetQueue(int firstN, ActorRef<Queue> replyTo) implements Command {}
 
@@ -144,6 +148,10 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         .onMessage(TargetIdentityChecked.class, checked -> alertThen(gate.identity(checked.problem())))
         .onMessage(DockCritical.class, this::onDockCritical)
         .onMessage(PurgeRemote.class, this::onPurgeRemote)
+        .onMessage(Release.class, release -> {
+          children.of(release.file()).tell(new FileTransfer.Release(release.reason(), release.by(), release.replyTo()));
+          return this;
+        })
         .onMessageEquals(HealthTick.INSTANCE, this::onHealthTick)
         .onMessage(Rested.class, rested -> onReport(rested.report()))
         .onMessage(ChildStopped.class, this::onChildStopped)
