@@ -26,6 +26,7 @@ public record Settings(
     Duration shutdownGrace,
     LegacyDb legacyDb,
     Http http,
+    Log log,
     Config raw) {
 
   /** scan: whether the folder is scanned (false: only files the dock's table reports complete are taken). */
@@ -44,11 +45,22 @@ public record Settings(
   /** The operator endpoints /metrics, /health, /status; port 0 takes a free port (tests). */
   public record Http(boolean enabled, String host, int port) {}
 
+  /** stateChanges: every journaled event also as a JSON line (logger mediaferry.state, see logback.xml). */
+  public record Log(boolean stateChanges) {}
+
   public record TargetSettings(String url, String layout, Sftp sftp) {}
 
   /** Settings of an sftp:// target; empty strings mean "the default". */
   public record Sftp(String identityFile, String knownHosts, HostKeyPolicy hostKeyPolicy, String password,
-      Duration connectTimeout, Duration idleTimeout, int connections, Verify verify) {}
+      Duration connectTimeout, Duration idleTimeout, int connections, Verify verify) {
+    /** Never the password: settings end up in messages and logs. */
+    @Override
+    public String toString() {
+      return "Sftp[identityFile=" + identityFile + ", knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy
+          + ", password=" + (password.isEmpty() ? "(none)" : "(set)") + ", connectTimeout=" + connectTimeout
+          + ", idleTimeout=" + idleTimeout + ", connections=" + connections + ", verify=" + verify + "]";
+    }
+  }
 
   public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
 
@@ -77,6 +89,18 @@ public record Settings(
 
   public record Alerts(Duration staleAfter, Duration suppressFor, double failureRateThreshold, int failureRateWindow,
       String webhookUrl, Duration webhookTimeout, int webhookRetries) {}
+
+  /** A URL as logs may show it: without a user part (user:password@) and without its query (?token=...). */
+  public static String redactUrl(String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+      return uri.getScheme() + "://" + uri.getHost() + port + (uri.getRawPath() == null ? "" : uri.getRawPath())
+          + (uri.getRawQuery() == null ? "" : "?...");
+    } catch (IllegalArgumentException e) {
+      return "(a URL that does not parse)";
+    }
+  }
 
   /** A configuration problem, with the key and what is wrong: the CLI exits 2 with it. */
   public static final class Invalid extends RuntimeException {
@@ -129,6 +153,7 @@ public record Settings(
             positive(c, "legacy-db.poll-interval"), positive(c, "legacy-db.busy-timeout"),
             atLeastOne(c, "legacy-db.batch-size")),
         new Http(c.getBoolean("http.enabled"), c.getString("http.host"), c.getInt("http.port")),
+        new Log(c.getBoolean("log.state-changes")),
         config);
     settings.validate();
     return settings;
@@ -198,6 +223,11 @@ public record Settings(
   }
 
   private void validate() {
+    String userPart = target.url().contains("@") ? target.url().substring(0, target.url().indexOf('@')) : "";
+    if (userPart.startsWith("sftp://") && userPart.substring("sftp://".length()).contains(":")) {
+      throw new Invalid("mediaferry.target.url carries a password: write sftp://user@host/path and put the password "
+          + "in mediaferry.target.sftp.password (or better, use a key: target.sftp.identity-file)");
+    }
     if (!target.url().startsWith("file:") && !target.url().startsWith("sftp://")) {
       throw new Invalid("mediaferry.target.url = \"" + target.url()
           + "\": use file:/path/to/folder (a local folder or mounted share) or sftp://user@host:port/path");

@@ -19,6 +19,7 @@ import dev.mediaferry.journal.Projection;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.AlertSink;
 import dev.mediaferry.observe.LogSink;
+import dev.mediaferry.observe.StateChangeLog;
 import dev.mediaferry.observe.Telemetry;
 import dev.mediaferry.observe.WebhookSink;
 import dev.mediaferry.storage.StorageGuard;
@@ -171,6 +172,9 @@ public final class Daemon {
     context.spawn(TrashPurge.create(setup.trash(), settings.delete().trashRetention(), Duration.ofHours(1), blocking,
         setup.clock()), "trash-purge");
     project(context, "file-index", index, blocking);
+    if (settings.log().stateChanges()) {
+      project(context, StateChangeLog.NAME, stateChangeLog(index), blocking);
+    }
     ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
     if (settings.source().scan()) {
       context.spawn(DirectoryScanner.create(
@@ -198,6 +202,14 @@ public final class Daemon {
           return JournalProjection.catchUp(context.getSystem(), projection, blocking)
               .thenApply(n -> Done.getInstance());
         });
+  }
+
+  private static StateChangeLog stateChangeLog(FileIndex index) {
+    try {
+      return new StateChangeLog(index);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up the state-change log in the file index: " + e, e);
+    }
   }
 
   private static List<AlertSink> sinks(Settings.Alerts alerts) {

@@ -1,5 +1,6 @@
 package dev.mediaferry.observe;
 
+import dev.mediaferry.config.Settings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,6 +26,8 @@ public final class WebhookSink implements AlertSink {
   private static final int MAX_PENDING = 100;
 
   private final URI url;
+  /** The URL as logs show it: a token in its query or user part is a secret. */
+  private final String shown;
   private final Duration timeout;
   private final int retries;
   private final HttpClient client;
@@ -33,6 +36,7 @@ public final class WebhookSink implements AlertSink {
 
   public WebhookSink(String url, Duration timeout, int retries) {
     this.url = URI.create(url);
+    this.shown = Settings.redactUrl(url);
     this.timeout = timeout;
     this.retries = retries;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -43,7 +47,7 @@ public final class WebhookSink implements AlertSink {
   public void send(Alert alert) {
     if (pending.incrementAndGet() > MAX_PENDING) {
       pending.decrementAndGet();
-      LOG.error("webhook {} is not keeping up; alert [{}] not delivered (it is in the log)", url, alert.key());
+      LOG.error("webhook {} is not keeping up; alert [{}] not delivered (it is in the log)", shown, alert.key());
       return;
     }
     attempt(body(alert), alert, 1).whenComplete((ok, error) -> pending.decrementAndGet());
@@ -65,7 +69,7 @@ public final class WebhookSink implements AlertSink {
             return CompletableFuture.completedFuture(true);
           }
           if (attempt > retries) {
-            LOG.error("webhook {} failed {} times for alert [{}] ({}); it is in the log only", url, attempt,
+            LOG.error("webhook {} failed {} times for alert [{}] ({}); it is in the log only", shown, attempt,
                 alert.key(), failure);
             return CompletableFuture.completedFuture(false);
           }

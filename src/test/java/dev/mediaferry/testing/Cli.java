@@ -17,6 +17,8 @@ public final class Cli {
   public static Process start(Path workDir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the logging of the shipped jar (not the test classpath's logback-test.xml): console and var/log files
+        "-Dlogback.configurationFile=logback.xml",
         // a free port for the endpoints (a system property overrides the config file; the daemon writes the
         // port it got to state-dir/http-address, where `status` finds it)
         "-Xmx256m", "-Dmediaferry.http.port=0", "-cp", System.getProperty("java.class.path"), "dev.mediaferry.cli.Main"));

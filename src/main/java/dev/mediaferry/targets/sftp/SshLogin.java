@@ -117,9 +117,12 @@ final class SshLogin {
           + e.getMessage() + "); retrying", e);
     }
     if (e instanceof UserAuthException) {
+      String fix = !settings.password().isEmpty()
+          ? "check mediaferry.target.sftp.password (better: a key, target.sftp.identity-file)"
+          : "add the public key of " + (settings.identityFile().isEmpty() ? "~/.ssh/id_*" : settings.identityFile())
+              + " to ~" + endpoint.user() + "/.ssh/authorized_keys on the NAS";
       return new TargetException(ErrorKind.PERMANENT, "authentication as " + where + " failed (" + e.getMessage()
-          + "): add the public key of " + (settings.identityFile().isEmpty() ? "~/.ssh/id_*" : settings.identityFile())
-          + " to ~" + endpoint.user() + "/.ssh/authorized_keys on the NAS", e);
+          + "): " + fix, e);
     }
     if (e instanceof ConnectException) {
       return new TargetException(ErrorKind.TRANSIENT, "cannot connect to " + where + " (" + e.getMessage()

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs mediaferry as a systemd service. Idempotent: run it again to upgrade (the jar and
+# the unit are replaced; /etc/mediaferry/*.conf and logback.xml are kept as edited).
+#
+#   sudo scripts/install.sh [--prefix /opt/mediaferry] [--media DIR] [--trash DIR] [--user NAME]
+#   DESTDIR=/tmp/pkg scripts/install.sh ...   # stage into a folder (packaging, tests):
+#                                             # no user is created, nothing is started
+#
+# Then: edit /etc/mediaferry/mediaferry.conf (target.url at least), and
+#   systemctl enable --now mediaferry && scripts/mediaferry status
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+prefix=/opt/mediaferry
+media=/srv/mediaferry/media
+trash=""
+user=mediaferry
+etc=/etc/mediaferry
+state=/var/lib/mediaferry
+logs=/var/log/mediaferry
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix="$2"; shift 2 ;;
+    --media) media="$2"; shift 2 ;;
+    --trash) trash="$2"; shift 2 ;;
+    --user) user="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+# the trash must be on the media's filesystem (a move, not a copy): beside it by default
+[ -n "$trash" ] || trash="$(dirname "$media")/mediaferry-trash"
+dest="${DESTDIR:-}"
+
+if [ ! -f "$root/target/mediaferry.jar" ] || [ ! -d "$root/target/lib" ]; then
+  echo "install.sh: building the jar ..." >&2
+  (cd "$root" && mvn -q -B -DskipTests package) >&2
+fi
+
+if [ -z "$dest" ] && ! id -u "$user" >/dev/null 2>&1; then
+  useradd --system --home-dir "$state" --no-create-home --shell /usr/sbin/nologin "$user"
+  echo "created system user $user"
+fi
+
+install -d "$dest$prefix/lib" "$dest$prefix/bin" "$dest$prefix/docs" "$dest$etc" \
+  "$dest$state/state" "$dest$state/.ssh" "$dest$logs" "$dest$media" "$dest$trash" "$dest/etc/systemd/system"
+
+# the program: replaced on every run (upgrade); the old lib/ goes so no stale jar stays on the classpath
+rm -rf "$dest$prefix/lib"
+install -d "$dest$prefix/lib"
+install -m 0644 "$root/target/mediaferry.jar" "$dest$prefix/mediaferry.jar"
+install -m 0644 "$root"/target/lib/*.jar "$dest$prefix/lib/"
+install -m 0644 "$root"/docs/*.md "$dest$prefix/docs/"
+cat > "$dest$prefix/bin/mediaferry" <<WRAPPER
+#!/bin/sh
+# mediaferry, installed by scripts/install.sh
+case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
+  *UTF-8*|*utf8*|*UTF8*|*utf-8*) ;;
+  *) export LC_ALL=C.UTF-8 ;;
+esac
+exec java \${MEDIAFERRY_JAVA_OPTS:--Xmx256m -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
+WRAPPER
+chmod 0755 "$dest$prefix/bin/mediaferry"
+
+fill() {
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@USER@|$user|g" -e "s|@ETC@|$etc|g" -e "s|@STATE@|$state|g" \
+    -e "s|@LOGS@|$logs|g" -e "s|@MEDIA@|$media|g" -e "s|@TRASH@|$trash|g" "$1"
+}
+# configuration: written once, then the operator's
+if [ ! -f "$dest$etc/mediaferry.conf" ]; then
+  fill "$root/conf/mediaferry.service.conf" > "$dest$etc/mediaferry.conf"
+  chmod 0640 "$dest$etc/mediaferry.conf"
+  echo "wrote $etc/mediaferry.conf: set mediaferry.target.url before starting"
+fi
+[ -f "$dest$etc/logback.xml" ] || install -m 0644 "$root/conf/logback.xml" "$dest$etc/logback.xml"
+fill "$root/conf/systemd/mediaferry.service" > "$dest/etc/systemd/system/mediaferry.service"
+chmod 0644 "$dest/etc/systemd/system/mediaferry.service"
+
+if [ -z "$dest" ]; then
+  chown -R "$user:$user" "$state" "$logs" "$media" "$trash"
+  chgrp "$user" "$etc/mediaferry.conf"
+  if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+  fi
+fi
+echo "installed mediaferry in ${dest}${prefix}; unit ${dest}/etc/systemd/system/mediaferry.service"
+echo "next: edit $etc/mediaferry.conf, then: systemctl enable --now mediaferry; $prefix/bin/mediaferry status"
