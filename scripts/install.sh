@@ -3,11 +3,12 @@
 # the unit are replaced; /etc/mediaferry/*.conf and logback.xml are kept as edited).
 #
 #   sudo scripts/install.sh [--prefix /opt/mediaferry] [--media DIR] [--trash DIR] [--user NAME]
+#                           [--from DIR]   (mediaferry.jar and lib/ from DIR; default: target/, built if missing)
 #   DESTDIR=/tmp/pkg scripts/install.sh ...   # stage into a folder (packaging, tests):
 #                                             # no user is created, nothing is started
 #
 # Then: edit /etc/mediaferry/mediaferry.conf (target.url at least), and
-#   systemctl enable --now mediaferry && scripts/mediaferry status
+#   systemctl enable --now mediaferry && /opt/mediaferry/bin/mediaferry status
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -15,16 +16,18 @@ prefix=/opt/mediaferry
 media=/srv/mediaferry/media
 trash=""
 user=mediaferry
+from="$root/target"
 etc=/etc/mediaferry
 state=/var/lib/mediaferry
 logs=/var/log/mediaferry
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --media) media="$2"; shift 2 ;;
     --trash) trash="$2"; shift 2 ;;
     --user) user="$2"; shift 2 ;;
+    --from) from="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -33,9 +36,13 @@ done
 [ -n "$trash" ] || trash="$(dirname "$media")/mediaferry-trash"
 dest="${DESTDIR:-}"
 
-if [ ! -f "$root/target/mediaferry.jar" ] || [ ! -d "$root/target/lib" ]; then
+if [ "$from" = "$root/target" ] && { [ ! -f "$from/mediaferry.jar" ] || [ ! -d "$from/lib" ]; }; then
   echo "install.sh: building the jar ..." >&2
   (cd "$root" && mvn -q -B -DskipTests package) >&2
+fi
+if [ ! -f "$from/mediaferry.jar" ] || [ ! -d "$from/lib" ]; then
+  echo "install.sh: no mediaferry.jar and lib/ in $from (--from)" >&2
+  exit 2
 fi
 
 if [ -z "$dest" ] && ! id -u "$user" >/dev/null 2>&1; then
@@ -49,8 +56,8 @@ install -d "$dest$prefix/lib" "$dest$prefix/bin" "$dest$prefix/docs" "$dest$etc"
 # the program: replaced on every run (upgrade); the old lib/ goes so no stale jar stays on the classpath
 rm -rf "$dest$prefix/lib"
 install -d "$dest$prefix/lib"
-install -m 0644 "$root/target/mediaferry.jar" "$dest$prefix/mediaferry.jar"
-install -m 0644 "$root"/target/lib/*.jar "$dest$prefix/lib/"
+install -m 0644 "$from/mediaferry.jar" "$dest$prefix/mediaferry.jar"
+install -m 0644 "$from"/lib/*.jar "$dest$prefix/lib/"
 install -m 0644 "$root"/docs/*.md "$dest$prefix/docs/"
 cat > "$dest$prefix/bin/mediaferry" <<WRAPPER
 #!/bin/sh
