@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Removes the mediaferry service and program. Keeps the data (journal, logs, configuration,
-# media, trash) unless --purge is given; the media folder itself is never removed.
+# Removes the mediaferry service and program. Keeps the data (journal, logs, configuration)
+# unless --purge is given; the media and trash folders are never removed.
 #
 #   sudo scripts/uninstall.sh [--prefix /opt/mediaferry] [--purge]
 #   DESTDIR=/tmp/pkg scripts/uninstall.sh ...   # the same inside a staged folder

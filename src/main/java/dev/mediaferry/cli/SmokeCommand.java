@@ -1,5 +1,6 @@
 package dev.mediaferry.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediaferry.audit.FileFollower;
 import dev.mediaferry.audit.FileFollower.Step;
 import dev.mediaferry.config.Settings;
@@ -109,11 +110,24 @@ final class SmokeCommand implements Callable<Integer> {
     try (InstanceLock free = InstanceLock.acquire(settings.lockFile())) {
       System.err.println("mediaferry smoke: no daemon holds " + settings.lockFile() + ": mediaferry is not running "
           + "on this state folder. Check `systemctl status mediaferry` and `journalctl -u mediaferry -n 100` (or the "
-          + "log under " + settings.stateDir() + "), start it, and run smoke again; --force runs anyway.");
+          + "log, var/log/mediaferry.log), start it, and run smoke again; --force runs anyway.");
       return false;
     } catch (InstanceLock.HeldElsewhere running) {
       System.out.println("daemon: running (" + settings.lockFile() + " is held)");
+      printHealth(settings);
       return true;
+    }
+  }
+
+  /** What the daemon's /health says, when its endpoints answer: a critical reason is often why smoke fails. */
+  private static void printHealth(Settings settings) {
+    try {
+      JsonNode health = new DaemonClient(settings).get("/health");
+      System.out.println("health: " + health.path("status").asText());
+      health.path("reasons").forEach(r -> System.out.println("  " + r.path("level").asText() + ": "
+          + r.path("message").asText()));
+    } catch (DaemonClient.NoAnswer e) {
+      System.out.println("health: unknown (" + e.getMessage() + ")");
     }
   }
 

@@ -70,8 +70,8 @@ class SmokeCommandTest {
     Cli.Result result = smoke("--config", conf, "--size", "300000", "--timeout", "90s");
 
     assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
-    for (String step : new String[] {"discovered", "transferring", "verified", "delete scheduled", "deleted",
-        "smoke: OK"}) {
+    for (String step : new String[] {"health: healthy", "discovered", "transferring", "verified", "delete scheduled",
+        "deleted", "smoke: OK"}) {
       assertTrue(result.stdout().contains(step), step + " in:\n" + result.stdout());
     }
     assertTrue(TestFiles.listFiles(root.resolve("var/nas")).stream()
