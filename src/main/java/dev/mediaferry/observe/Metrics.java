@@ -55,6 +55,9 @@ public final class Metrics {
 
   public Metrics() {
     startTime.set(System.currentTimeMillis() / 1000.0);
+    for (Result result : Result.values()) {
+      transfers.initLabelValues(result.name().toLowerCase()); // 0 from the start, so rate() and alerts work
+    }
   }
 
   /** Adds the build info, the JVM's metrics and the files per journal state (read at each scrape). */
