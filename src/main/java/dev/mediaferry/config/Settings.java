@@ -62,7 +62,8 @@ public record Settings(
     }
   }
 
-  public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts) {}
+  public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts,
+      Bandwidth bandwidth) {}
 
   public record Delete(boolean afterSync, Duration delay, Path trashDir, Duration trashRetention) {}
 
@@ -140,7 +141,9 @@ public record Settings(
         new TargetSettings(c.getString("target.url"), c.getString("target.layout"), sftp(c.getConfig("target.sftp"))),
         path(c, "state-dir"),
         new Transfer(atLeastOne(c, "transfer.max-concurrent"), positive(c, "transfer.retry.initial"),
-            positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts")),
+            positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts"),
+            new Bandwidth(Bandwidth.parseRate(c.getString("transfer.bandwidth"), "mediaferry.transfer.bandwidth"),
+                Bandwidth.parseWindows(c.getConfigList("transfer.windows"), "mediaferry.transfer.windows"))),
         new Delete(c.getBoolean("delete.after-sync"), duration(c, "delete.delay"), path(c, "delete.trash-dir"),
             duration(c, "delete.trash-retention")),
         storage(c),

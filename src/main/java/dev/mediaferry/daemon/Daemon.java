@@ -3,6 +3,7 @@ package dev.mediaferry.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.mediaferry.config.Bandwidth;
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.deletion.TrashPurge;
 import dev.mediaferry.discovery.DirectoryScanner;
@@ -25,12 +26,15 @@ import dev.mediaferry.observe.WebhookSink;
 import dev.mediaferry.storage.StorageGuard;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetIdentity;
+import dev.mediaferry.targets.ThrottledTarget;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
 import dev.mediaferry.transfer.TransferSetup;
 import dev.mediaferry.transfer.TransferSupervisor;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,8 +70,8 @@ public final class Daemon {
   /** Starts the daemon; with once, it takes the files present now and completes summary(). */
   public static Daemon start(Settings settings, Target unguarded, boolean once) throws IOException {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
-    Target target = TargetIdentity.guard(unguarded,
-        JournalDatabase.targetRecord(settings.journalFile(), settings.target().url()));
+    Target target = throttled(TargetIdentity.guard(unguarded,
+        JournalDatabase.targetRecord(settings.journalFile(), settings.target().url())), settings.transfer().bandwidth());
     DockTable dock = openDock(settings.legacyDb()); // first: a wrong path fails before anything is open
     FileIndex index = FileIndex.open(settings.journalFile());
     Telemetry telemetry = Telemetry.create();
@@ -88,6 +92,15 @@ public final class Daemon {
       }
     });
     return new Daemon(system, summary);
+  }
+
+  /** All uploads share mediaferry.transfer.bandwidth (and its windows); no wrapper when nothing limits them. */
+  private static Target throttled(Target target, Bandwidth bandwidth) {
+    if (!bandwidth.limited()) {
+      return target;
+    }
+    ZoneId zone = ZoneId.systemDefault();
+    return new ThrottledTarget(target, () -> bandwidth.at(ZonedDateTime.now(zone)).bytesPerSecond());
   }
 
   /** Listens before the actors start, so /health answers while the file index catches up. */

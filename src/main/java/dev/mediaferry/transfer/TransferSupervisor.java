@@ -90,6 +90,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   private enum HealthTick implements Command { INSTANCE }
 
+  /** A transfer window may have opened or closed. */
+  private enum WindowTick implements Command { INSTANCE }
+
   /** Index rows of newly found files (rows only for the files the index knows). */
   private record LookedUp(List<FileInfo> files, Map<String, FileIndex.Row> rows, String error) implements Command {}
 
@@ -109,6 +112,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final Workload work = new Workload();
   private final WakeUps wakeUps;
   private final TargetGate gate;
+  private final WindowGate windows;
+  private final TimerScheduler<Command> timers;
   private final RunTally tally = new RunTally();
   private final FileActors children;
   private boolean draining;
@@ -124,6 +129,9 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     this.alerts = new TransferAlerts(alerts, new TransferHealth(settings.alerts(), setup.clock()), context.getLog());
     this.maxConcurrent = settings.transfer().maxConcurrent();
     this.gate = new TargetGate(settings.storage(), context.getLog());
+    this.windows = new WindowGate(settings.transfer().bandwidth(), setup.clock(), java.time.ZoneId.systemDefault(),
+        context.getLog());
+    this.timers = timers;
     this.children = new FileActors(context, setup, context.messageAdapter(FileTransfer.Report.class, Rested::new));
     Duration staleAfter = settings.alerts().staleAfter();
     timers.startTimerWithFixedDelay(HealthTick.INSTANCE,
@@ -153,6 +161,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
           return this;
         })
         .onMessageEquals(HealthTick.INSTANCE, this::onHealthTick)
+        .onMessageEquals(WindowTick.INSTANCE, this::pull)
         .onMessage(Rested.class, rested -> onReport(rested.report()))
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(RetryIsDue.class, due -> {
@@ -165,7 +174,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
         })
         .onMessage(GetQueue.class, get -> {
           get.replyTo().tell(new Queue(work.queued(), work.queuedBytes(), work.waitingForRetry(), work.inFlight(),
-              work.deletesDue(), work.firstQueued(get.firstN()), gate.holdingBack()));
+              work.deletesDue(), work.firstQueued(get.firstN()), holdingBack()));
           return this;
         })
         .onMessage(ScanFinished.class, this::onScanFinished)
@@ -224,7 +233,13 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   /** Starts transfers and deletes while slots are free and the target may take them. */
   private Behavior<Command> pull() {
-    for (FileInfo next; !draining && gate.transfersMayStart() && (next = work.nextTransfer(maxConcurrent)) != null; ) {
+    boolean paused = windows.pausedBecause() != null;
+    if (paused && !timers.isTimerActive(WindowTick.INSTANCE)) {
+      windows.untilNextChange().ifPresent(delay -> timers.startSingleTimer(WindowTick.INSTANCE, WindowTick.INSTANCE,
+          delay.plusSeconds(1)));
+    }
+    for (FileInfo next; !draining && !paused && gate.transfersMayStart()
+        && (next = work.nextTransfer(maxConcurrent)) != null; ) {
       TargetGate.Admission admission = gate.admit(next);
       admission.alert().ifPresent(alerts::tell);
       if (!admission.admitted()) {
@@ -306,6 +321,12 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return pull();
   }
 
+  /** Why queued files do not start now (a closed window, the target's space or identity), or null. */
+  private String holdingBack() {
+    String paused = windows.pausedBecause();
+    return paused != null ? paused : gate.holdingBack();
+  }
+
   // --- ending ---
 
   private Behavior<Command> onScanFinished(ScanFinished finished) {
@@ -325,8 +346,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
       drainedReplyTo.tell(Done.getInstance());
       drainedReplyTo = null;
     }
-    // --once: files held back for want of target space (or by a wrong target) are reported as not done
-    String heldBack = gate.holdingBack();
+    // --once: files held back for want of target space, by a wrong target or a closed window are not done
+    String heldBack = holdingBack();
     if (idleReplyTo != null && (work.idle() || heldBack != null && work.onlyTheQueueLeft())) {
       if (!work.idle()) {
         getContext().getLog().error("{} files not transferred: {}", work.queued(), heldBack);

@@ -1,0 +1,62 @@
+package dev.mediaferry.targets;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Uploads share one rate limit (mediaferry.transfer.bandwidth and its windows). After each
+ * chunk a copy reports, its thread waits until the bytes sent so far by every copy fit the
+ * rate: a schedule of reservations (no credit is saved up while idle, so no burst follows a
+ * pause). The rate is read at every chunk, so a window that starts applies at once. A copy
+ * being cancelled stops waiting; it notices the cancel itself at its next chunk.
+ */
+public final class ThrottledTarget extends ForwardingTarget {
+  private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final LongSupplier bytesPerSecond;
+  /** When the bytes reserved so far have all been sent at the rate (System.nanoTime scale). */
+  private long sentBy = System.nanoTime();
+
+  /** bytesPerSecond: the rate now (0 or less: unlimited). */
+  public ThrottledTarget(Target real, LongSupplier bytesPerSecond) {
+    super(real);
+    this.bytesPerSecond = bytesPerSecond;
+  }
+
+  @Override
+  public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+    return real.upload(source, path, new Progress() {
+      private long reported;
+
+      @Override
+      public void sent(long bytesSoFar) {
+        long chunk = bytesSoFar - reported;
+        reported = bytesSoFar;
+        progress.sent(bytesSoFar);
+        awaitTurn(chunk, cancel);
+      }
+    }, cancel);
+  }
+
+  private void awaitTurn(long bytes, CancelSignal cancel) {
+    long rate = bytesPerSecond.getAsLong();
+    if (rate <= 0 || bytes <= 0) {
+      return;
+    }
+    long until;
+    synchronized (this) {
+      long start = Math.max(System.nanoTime(), sentBy);
+      sentBy = start + TimeUnit.SECONDS.toNanos(bytes) / rate;
+      until = sentBy;
+    }
+    for (long left; (left = until - System.nanoTime()) > 0 && !cancel.cancelled(); ) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, MAX_SLEEP_NANOS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
