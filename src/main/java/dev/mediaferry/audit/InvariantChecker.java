@@ -38,6 +38,7 @@ public final class InvariantChecker {
       Map.entry(FileEvent.TransferStarted.class, EnumSet.of(Status.DISCOVERED, Status.TRANSFERRING)),
       Map.entry(FileEvent.TransferFailed.class, EnumSet.of(Status.TRANSFERRING)),
       Map.entry(FileEvent.Verified.class, EnumSet.of(Status.TRANSFERRING)),
+      Map.entry(FileEvent.TransferResumed.class, EnumSet.of(Status.TRANSFERRING)),
       // from PENDING_DELETE: a due time computed under an unset wall clock, computed again
       Map.entry(FileEvent.DeleteScheduled.class, EnumSet.of(Status.VERIFIED, Status.PENDING_DELETE)),
       Map.entry(FileEvent.DeleteAdvanced.class, EnumSet.of(Status.PENDING_DELETE)),

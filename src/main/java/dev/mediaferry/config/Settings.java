@@ -62,8 +62,9 @@ public record Settings(
     }
   }
 
+  /** resumeMinSize: a cut upload of a file this large continues where its temp file ends. */
   public record Transfer(int maxConcurrent, Duration retryInitial, Duration retryMax, int maxAttempts,
-      Bandwidth bandwidth) {}
+      Bandwidth bandwidth, long resumeMinSize) {}
 
   public record Delete(boolean afterSync, Duration delay, Path trashDir, Duration trashRetention) {}
 
@@ -143,7 +144,8 @@ public record Settings(
         new Transfer(atLeastOne(c, "transfer.max-concurrent"), positive(c, "transfer.retry.initial"),
             positive(c, "transfer.retry.max"), atLeastOne(c, "transfer.retry.max-attempts"),
             new Bandwidth(Bandwidth.parseRate(c.getString("transfer.bandwidth"), "mediaferry.transfer.bandwidth"),
-                Bandwidth.parseWindows(c.getConfigList("transfer.windows"), "mediaferry.transfer.windows"))),
+                Bandwidth.parseWindows(c.getConfigList("transfer.windows"), "mediaferry.transfer.windows")),
+            c.getBytes("transfer.resume-min-size")),
         new Delete(c.getBoolean("delete.after-sync"), duration(c, "delete.delay"), path(c, "delete.trash-dir"),
             duration(c, "delete.trash-retention")),
         storage(c),

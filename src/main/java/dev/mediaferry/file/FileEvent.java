@@ -25,6 +25,13 @@ public sealed interface FileEvent extends CborSerializable {
   /** retryAt null: no retry; the file is quarantined, or superseded when its source changed. */
   public record TransferFailed(int attempt, ErrorKind kind, String message, Long retryAtMillis) implements FileEvent {}
 
+  /**
+   * The attempt continued an earlier attempt's temp file (cut by the network, a kill or a NAS
+   * restart): bytesKept were already there and matched by SHA-256, bytesSent went now.
+   * Journaled with the Verified event that follows it.
+   */
+  public record TransferResumed(int attempt, long bytesKept, long bytesSent) implements FileEvent {}
+
   public record Verified(String remotePath, String sha256, long bytes, long bytesSent, long durationMs)
       implements FileEvent {}
 

@@ -75,6 +75,8 @@ public record FileState(
       return movingToTrash(e.trashPath());
     } else if (event instanceof SourceDeleted e) {
       return deleted(e.trashPath());
+    } else if (event instanceof TransferResumed) {
+      return this; // a fact about how the copy went; the Verified beside it moves the file on
     } else if (event instanceof Released) {
       return released();
     } else if (event instanceof RemoteCopyPurged e) {

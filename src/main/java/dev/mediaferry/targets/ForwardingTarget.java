@@ -28,6 +28,17 @@ public abstract class ForwardingTarget implements Target {
   }
 
   @Override
+  public Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
+    return real.sha256OfPrefix(path, length);
+  }
+
+  @Override
+  public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    real.uploadFrom(source, path, offset, progress, cancel);
+  }
+
+  @Override
   public Optional<RemoteStat> stat(String path) throws TargetException {
     return real.stat(path);
   }

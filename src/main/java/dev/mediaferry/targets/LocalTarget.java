@@ -84,6 +84,46 @@ public final class LocalTarget implements Target {
   }
 
   @Override
+  public Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
+    Path file = resolve(path);
+    return io("hash the start of " + file, file, () -> {
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        return Sha256.ofPrefix(in, length);
+      }
+    });
+  }
+
+  @Override
+  public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    Path dest = resolve(path);
+    try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
+         FileChannel out = FileChannel.open(dest, StandardOpenOption.WRITE)) {
+      in.skipNBytes(offset);
+      out.position(offset);
+      byte[] buffer = new byte[Sha256.BUFFER];
+      long written = offset;
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        if (cancel.cancelled()) {
+          throw new Cancelled(path);
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (chunk.hasRemaining()) {
+          out.write(chunk);
+        }
+        written += n;
+        progress.sent(written);
+      }
+      out.truncate(written);
+      out.force(true);
+    } catch (TargetException e) {
+      throw e;
+    } catch (IOException e) {
+      throw classify("resume " + source + " into " + dest, e, dest);
+    }
+  }
+
+  @Override
   public Optional<RemoteStat> stat(String path) throws TargetException {
     Path file = resolve(path);
     try {

@@ -24,20 +24,43 @@ public final class SafeCopy {
    */
   public record Request(Path source, long size, long mtimeMillis, String fileKey, String finalPath, String tempPath) {}
 
-  /** Where the file ended and how; bytesSent is 0 when the target already had it. */
-  public record Result(String remotePath, String sha256, long bytes, long bytesSent, long durationMs) {}
+  /**
+   * Where the file ended and how; bytesSent is 0 when the target already had it; bytesKept is
+   * what a resumed upload kept of an earlier attempt's temp file.
+   */
+  public record Result(String remotePath, String sha256, long bytes, long bytesSent, long durationMs,
+      long bytesKept) {
+    public Result(String remotePath, String sha256, long bytes, long bytesSent, long durationMs) {
+      this(remotePath, sha256, bytes, bytesSent, durationMs, 0);
+    }
+  }
+
+  /** A resumed prefix ends on a whole mebibyte (the NAS hashes whole blocks)... */
+  static final long RESUME_BLOCK = 1 << 20;
+  /** ...at least this far before the temp file's end: the last writes in flight when it was cut may be missing. */
+  static final long RESUME_MARGIN = 8 << 20;
 
   private final Target target;
+  private final long resumeMinSize;
 
   public SafeCopy(Target target) {
+    this(target, Long.MAX_VALUE);
+  }
+
+  /** resumeMinSize: a cut upload of a file this large continues from what its temp file holds. */
+  public SafeCopy(Target target, long resumeMinSize) {
     this.target = target;
+    this.resumeMinSize = resumeMinSize;
   }
 
   public Result copy(Request request, Target.Progress progress, Target.CancelSignal cancel) throws TargetException {
     long started = System.nanoTime();
     requireUnchanged(request);
     target.mkdirs(RemoteLayout.parent(request.finalPath()));
-    target.delete(request.tempPath()); // a leftover of an earlier attempt
+    boolean resumable = request.size() >= resumeMinSize;
+    if (!resumable) {
+      target.delete(request.tempPath()); // a leftover of an earlier attempt
+    }
     String localSha = null;
     String candidate = request.finalPath();
     for (int suffix = 1; ; suffix++) {
@@ -48,6 +71,9 @@ public final class SafeCopy {
       if (existing.get().size() == request.size()) {
         localSha = localSha == null ? hashSource(request) : localSha;
         if (StoredCopy.check(target, candidate, existing, request.size(), localSha).same()) {
+          if (resumable) {
+            target.delete(request.tempPath()); // what an earlier attempt left is not needed
+          }
           return new Result(candidate, localSha, request.size(), 0, millisSince(started));
         }
       }
@@ -57,15 +83,57 @@ public final class SafeCopy {
       }
       candidate = RemoteLayout.withSuffix(request.finalPath(), suffix);
     }
+    long kept = keptOfEarlierAttempt(request);
     try {
-      String sha = uploadAndVerify(request, progress, cancel);
+      String sha = kept > 0 ? resumeAndVerify(request, kept, progress, cancel) : uploadAndVerify(request, progress, cancel);
       requireUnchanged(request);
       target.renameNoReplace(request.tempPath(), candidate);
-      return new Result(candidate, sha, request.size(), request.size(), millisSince(started));
+      return new Result(candidate, sha, request.size(), request.size() - kept, millisSince(started), kept);
     } catch (TargetException e) {
-      deleteQuietly(request.tempPath(), e);
+      if (!worthResuming(request, e)) {
+        deleteQuietly(request.tempPath(), e);
+      }
       throw sourceChangedOr(request, e);
     }
+  }
+
+  /**
+   * The bytes of an earlier attempt's temp file that stay: for a file of resume-min-size or
+   * more, the longest whole-mebibyte prefix (short of the last writes that were in flight)
+   * whose SHA-256 on the target equals the same prefix's here. Anything else there is removed
+   * and the upload starts over (0).
+   */
+  private long keptOfEarlierAttempt(Request request) throws TargetException {
+    if (request.size() < resumeMinSize) {
+      return 0; // its leftover was removed at the start
+    }
+    Optional<RemoteStat> temp = target.stat(request.tempPath());
+    long prefix = temp.isEmpty() || temp.get().kind() != RemoteStat.Kind.FILE ? 0
+        : (Math.min(temp.get().size(), request.size()) - RESUME_MARGIN) / RESUME_BLOCK * RESUME_BLOCK;
+    if (prefix > 0) {
+      Optional<String> stored = target.sha256OfPrefix(request.tempPath(), prefix);
+      if (stored.isPresent() && stored.get().equals(hashSourcePrefix(request, prefix))) {
+        return prefix;
+      }
+    }
+    if (temp.isPresent()) {
+      target.delete(request.tempPath()); // a leftover that cannot be continued
+    }
+    return 0;
+  }
+
+
+  /** A large file's upload cut by the network keeps its temp file, so the next attempt continues it. */
+  private boolean worthResuming(Request request, TargetException failure) {
+    return request.size() >= resumeMinSize && failure.kind() == ErrorKind.TRANSIENT
+        && !(failure instanceof Target.Cancelled);
+  }
+
+  private String resumeAndVerify(Request request, long kept, Target.Progress progress, Target.CancelSignal cancel)
+      throws TargetException {
+    target.uploadFrom(request.source(), request.tempPath(), kept, progress, cancel);
+    // the whole file's hash, read here again: the stored copy is checked exactly as after a full upload
+    return verified(request, hashSource(request));
   }
 
   /**
@@ -91,7 +159,11 @@ public final class SafeCopy {
 
   private String uploadAndVerify(Request request, Target.Progress progress, Target.CancelSignal cancel)
       throws TargetException {
-    String sent = target.upload(request.source(), request.tempPath(), progress, cancel);
+    return verified(request, target.upload(request.source(), request.tempPath(), progress, cancel));
+  }
+
+  /** The temp file holds exactly the source (size, then SHA-256 on the target): returns the hash. */
+  private String verified(Request request, String sent) throws TargetException {
     StoredCopy.Check stored = StoredCopy.check(target, request.tempPath(), request.size(), sent);
     if (stored.verdict() == StoredCopy.Verdict.MISSING || stored.verdict() == StoredCopy.Verdict.OTHER_SIZE) {
       throw new TargetException(ErrorKind.CORRUPT, String.format(
@@ -141,6 +213,15 @@ public final class SafeCopy {
   private static String hashSource(Request request) throws TargetException {
     try {
       return Sha256.of(request.source());
+    } catch (IOException e) {
+      throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e, e);
+    }
+  }
+
+  private static String hashSourcePrefix(Request request, long length) throws TargetException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(request.source(),
+        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Sha256.ofPrefix(in, length).orElse("");
     } catch (IOException e) {
       throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e, e);
     }

@@ -36,6 +36,22 @@ public final class Sha256 {
   }
 
   /** Never through a symbolic link: a link at the path fails (ELOOP). */
+  /** The hash of the first length bytes of the stream; empty when it holds fewer. */
+  public static java.util.Optional<String> ofPrefix(InputStream in, long length) throws IOException {
+    MessageDigest digest = digest();
+    byte[] buffer = new byte[BUFFER];
+    long left = length;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        return java.util.Optional.empty();
+      }
+      digest.update(buffer, 0, n);
+      left -= n;
+    }
+    return java.util.Optional.of(hex(digest));
+  }
+
   public static String of(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return of(in);

@@ -66,6 +66,25 @@ public interface Target extends AutoCloseable {
    */
   Optional<Space> space(String dir) throws TargetException;
 
+  /**
+   * For resuming a cut upload: the SHA-256 (hex) of the first length bytes of the file at
+   * path, hashed on the target's side; empty when this target cannot hash there (the upload
+   * then starts over) or the file is shorter.
+   */
+  default Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
+    return Optional.empty();
+  }
+
+  /**
+   * For resuming a cut upload: writes the source from offset on into the existing file at
+   * path, keeping its first offset bytes (the caller checked they are the source's), and
+   * makes it durable. Progress counts from offset. Only called where sha256OfPrefix answered.
+   */
+  default void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    throw new TargetException(ErrorKind.PERMANENT, describe() + " cannot resume uploads");
+  }
+
   /** Names (not paths) of the entries in dir; empty when dir is missing. */
   List<String> list(String dir) throws TargetException;
 

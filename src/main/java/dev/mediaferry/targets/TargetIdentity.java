@@ -160,6 +160,19 @@ public final class TargetIdentity {
     }
 
     @Override
+    public Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
+      checkIdentity();
+      return real.sha256OfPrefix(path, length);
+    }
+
+    @Override
+    public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+        throws TargetException {
+      checkIdentity();
+      real.uploadFrom(source, path, offset, progress, cancel);
+    }
+
+    @Override
     public Optional<RemoteStat> stat(String path) throws TargetException {
       checkIdentity(); // "missing" on the wrong disk would send the file round again, or count as free
       return real.stat(path);

@@ -26,8 +26,19 @@ public final class ThrottledTarget extends ForwardingTarget {
 
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-    return real.upload(source, path, new Progress() {
-      private long reported;
+    return real.upload(source, path, throttling(0, progress, cancel), cancel);
+  }
+
+  @Override
+  public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    real.uploadFrom(source, path, offset, throttling(offset, progress, cancel), cancel);
+  }
+
+  /** Progress counts bytes of the file; the limit counts bytes sent, from the first that goes (offset). */
+  private Progress throttling(long offset, Progress progress, CancelSignal cancel) {
+    return new Progress() {
+      private long reported = offset;
 
       @Override
       public void sent(long bytesSoFar) {
@@ -36,7 +47,7 @@ public final class ThrottledTarget extends ForwardingTarget {
         progress.sent(bytesSoFar);
         awaitTurn(chunk, cancel);
       }
-    }, cancel);
+    };
   }
 
   private void awaitTurn(long bytes, CancelSignal cancel) {

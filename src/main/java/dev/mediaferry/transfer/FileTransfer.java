@@ -17,6 +17,7 @@ import dev.mediaferry.file.FileEvent.Released;
 import dev.mediaferry.file.FileEvent.RemoteCopyPurged;
 import dev.mediaferry.file.FileEvent.SourceDeleted;
 import dev.mediaferry.file.FileEvent.TransferFailed;
+import dev.mediaferry.file.FileEvent.TransferResumed;
 import dev.mediaferry.file.FileEvent.TransferStarted;
 import dev.mediaferry.file.FileEvent.Verified;
 import dev.mediaferry.file.FileInfo;
@@ -34,6 +35,7 @@ import dev.mediaferry.targets.TargetPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -139,7 +141,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     this.file = file;
     this.setup = setup;
     this.supervisor = supervisor;
-    this.safeCopy = new SafeCopy(setup.target());
+    this.safeCopy = new SafeCopy(setup.target(), setup.resumeMinSize());
   }
 
   /**
@@ -254,10 +256,14 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private Effect<FileEvent, FileState> onCopySucceeded(FileState state, CopySucceeded done) {
     busy = false;
     SafeCopy.Result r = done.result();
-    Verified verified = new Verified(r.remotePath(), r.sha256(), r.bytes(), r.bytesSent(), r.durationMs());
-    List<FileEvent> events = setup.deleteAfterSync()
-        ? List.of(verified, new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()))
-        : List.of(verified);
+    List<FileEvent> events = new ArrayList<>();
+    if (r.bytesKept() > 0) {
+      events.add(new TransferResumed(state.attempt(), r.bytesKept(), r.bytesSent()));
+    }
+    events.add(new Verified(r.remotePath(), r.sha256(), r.bytes(), r.bytesSent(), r.durationMs()));
+    if (setup.deleteAfterSync()) {
+      events.add(new DeleteScheduled(setup.now() + setup.deleteDelay().toMillis()));
+    }
     setup.telemetry().live().ended(file.fileId());
     long writeStarted = System.nanoTime();
     return Effect().persist(events).thenRun(s -> {
@@ -265,7 +271,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
       metrics.journalWrite(System.nanoTime() - writeStarted);
       metrics.verified(r.bytesSent(), r.durationMs(), setup.now());
       context.getLog().info("[{}] verified as {} (sha256 {}, {} bytes{}, {} ms)", file.relativePath(),
-          r.remotePath(), r.sha256(), r.bytes(), r.bytesSent() == 0 ? ", already on the target" : "", r.durationMs());
+          r.remotePath(), r.sha256(), r.bytes(), r.bytesSent() == 0 ? ", already on the target"
+              : r.bytesKept() > 0 ? ", resumed: " + r.bytesKept() + " kept, " + r.bytesSent() + " sent" : "",
+          r.durationMs());
       report(s, r.bytesSent(), null);
     }).thenStop();
   }

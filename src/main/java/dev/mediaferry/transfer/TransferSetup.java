@@ -28,13 +28,14 @@ public record TransferSetup(
     Executor blocking,
     ShutdownSignal shutdown,
     Clock clock,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    long resumeMinSize) {
 
   /** A setup whose metrics and live status nobody reads (unit tests). */
   public TransferSetup(Path sourceDir, Target target, RemoteLayout layout, RetryPolicy retry, boolean deleteAfterSync,
       Duration deleteDelay, Trash trash, Executor blocking, ShutdownSignal shutdown, Clock clock) {
     this(sourceDir, target, layout, retry, deleteAfterSync, deleteDelay, trash, blocking, shutdown, clock,
-        Telemetry.create());
+        Telemetry.create(), 64L << 20);
   }
 
   public static TransferSetup from(Settings settings, Target target, Executor blocking, ShutdownSignal shutdown) {
@@ -57,7 +58,8 @@ public record TransferSetup(
         blocking,
         shutdown,
         Clock.systemUTC(),
-        telemetry);
+        telemetry,
+        settings.transfer().resumeMinSize());
   }
 
   public Path sourceOf(FileInfo file) {

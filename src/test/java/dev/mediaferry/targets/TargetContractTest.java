@@ -39,6 +39,11 @@ abstract class TargetContractTest {
   /** Opens the implementation on base (a folder that exists and is empty). */
   abstract Target open(Path base) throws Exception;
 
+  /** Whether a cut upload continues from its temp file (needs hashing on the target's side); most can. */
+  boolean resumes() {
+    return true;
+  }
+
   /** Whether this target can report free space (an optional capability); most can. */
   boolean reportsFreeSpace() {
     return true;
@@ -208,6 +213,108 @@ abstract class TargetContractTest {
     assertEquals(ErrorKind.CORRUPT, failed.kind(), failed.getMessage());
     assertTrue(failed.getMessage().contains("size mismatch"), failed.getMessage());
     assertEquals(List.of(), target.list("d"));
+  }
+
+  // Resuming a cut upload: the temp file an earlier attempt left is continued from the longest
+  // whole-MiB prefix (8 MiB short of its end) whose hash on the target matches the source's.
+
+  static final long MIB = 1 << 20;
+
+  /** What a cut attempt left: the first bytes of src under the temp name (damaged by the consumer). */
+  private SafeCopy.Request cutAttempt(Path src, String finalPath, long bytes, java.util.function.Consumer<Path> damage)
+      throws Exception {
+    SafeCopy.Request request = copyRequest(src, finalPath);
+    Path part = work.resolve("part.bin");
+    try (var in = Files.newInputStream(src)) {
+      Files.write(part, in.readNBytes((int) bytes));
+    }
+    target.mkdirs(RemoteLayout.parent(finalPath));
+    target.upload(part, request.tempPath(), Target.Progress.NONE, Target.CancelSignal.NEVER);
+    damage.accept(base.resolve(request.tempPath()));
+    return request;
+  }
+
+  private SafeCopy.Result resumingCopy(SafeCopy.Request request) throws TargetException {
+    return new SafeCopy(target, MIB).copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER);
+  }
+
+  @Test
+  void aCutUploadContinuesFromItsVerifiedPrefixAndTheWholeFileIsVerified() throws Exception {
+    Path src = source("clip.mp4", 24 * MIB + 12345);
+    SafeCopy.Request request = cutAttempt(src, "d/clip.mp4", 18 * MIB + 777, file -> { });
+
+    SafeCopy.Result result = resumingCopy(request);
+
+    long kept = resumes() ? 10 * MIB : 0; // 18 MiB + 777 left, less the 8 MiB margin, whole MiB
+    assertEquals(kept, result.bytesKept());
+    assertEquals(24 * MIB + 12345 - kept, result.bytesSent());
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clip.mp4")));
+    assertEquals(List.of("clip.mp4"), target.list("d"), "no temp left");
+  }
+
+  @Test
+  void aTempFileChangedOnTheTargetIsNotContinued() throws Exception {
+    Path src = source("clip.mp4", 24 * MIB);
+    SafeCopy.Request request = cutAttempt(src, "d/clip.mp4", 20 * MIB, TargetContractTest::flipOneByte);
+
+    SafeCopy.Result result = resumingCopy(request);
+
+    assertEquals(0, result.bytesKept(), "the prefix's hash differs: the upload starts over");
+    assertEquals(24 * MIB, result.bytesSent());
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clip.mp4")));
+  }
+
+  @Test
+  void aTempFileLongerThanTheSourceIsCutToItsSize() throws Exception {
+    Path src = source("clip.mp4", 20 * MIB);
+    SafeCopy.Request request = cutAttempt(src, "d/clip.mp4", 20 * MIB, file -> append(file, 3 * MIB));
+
+    SafeCopy.Result result = resumingCopy(request);
+
+    assertEquals(resumes() ? 12 * MIB : 0, result.bytesKept());
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clip.mp4")));
+  }
+
+  @Test
+  void aSmallFileNeverResumesAndItsLeftoverGoes() throws Exception {
+    Path src = source("photo.jpg", 24 * MIB);
+    SafeCopy.Request request = cutAttempt(src, "d/photo.jpg", 20 * MIB, file -> { });
+
+    SafeCopy.Result result = new SafeCopy(target, 64 * MIB).copy(request, Target.Progress.NONE,
+        Target.CancelSignal.NEVER);
+
+    assertEquals(0, result.bytesKept());
+    assertEquals(24 * MIB, result.bytesSent());
+    assertEquals(List.of("photo.jpg"), target.list("d"));
+  }
+
+  @Test
+  void aBigFileCutByTheNetworkKeepsItsTempForTheNextAttempt() throws Exception {
+    Path src = source("clip.mp4", 24 * MIB);
+    SafeCopy.Request request = copyRequest(src, "d/clip.mp4");
+    Target cut = new ForwardingTarget(target) {
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        real.upload(source, path, progress, cancel);
+        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
+      }
+    };
+
+    assertThrows(TargetException.class, () -> new SafeCopy(cut, MIB).copy(request, Target.Progress.NONE,
+        Target.CancelSignal.NEVER));
+    assertTrue(target.stat(request.tempPath()).isPresent(), "the temp file stays for the next attempt");
+
+    SafeCopy.Result result = resumingCopy(request);
+    assertEquals(resumes() ? 16 * MIB : 0, result.bytesKept());
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clip.mp4")));
+  }
+
+  private static void append(Path file, long bytes) {
+    try {
+      Files.write(file, new byte[(int) bytes], StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** This target, with what it stored damaged on disk right after each upload. */

@@ -36,6 +36,8 @@ final class RemoteShell implements AutoCloseable {
       "echo READY",
       "while IFS= read -r line; do",
       "  op=${line%% *}; arg=${line#* }",
+      // P carries a count of MiB blocks before the path: "P 812 \0057..."
+      "  if [ \"$op\" = P ]; then n=${arg%% *}; arg=${arg#* }; fi",
       "  p=$(printf \"%bX\" \"$arg\"); p=${p%X}",
       "  case $op in",
       "    H) if [ -f \"$p\" ] && [ -r \"$p\" ]; then",
@@ -44,6 +46,13 @@ final class RemoteShell implements AutoCloseable {
       "         kill $t 2>/dev/null; wait $t 2>/dev/null",
       "         if [ $s -eq 0 ]; then echo \"OK $r\"; else echo \"ERR hash failed\"; fi",
       "       else echo \"ERR not a readable file\"; fi ;;",
+      "    P) case $n in *[!0-9]*|\"\") echo \"ERR bad length\" ;; *)",
+      "         if [ -f \"$p\" ] && [ -r \"$p\" ]; then",
+      "           (while sleep 1; do echo WAIT; done) & t=$!",
+      "           r=$(dd if=\"$p\" bs=1048576 count=$n 2>/dev/null | h); s=$?",
+      "           kill $t 2>/dev/null; wait $t 2>/dev/null",
+      "           if [ $s -eq 0 ]; then echo \"OK $r\"; else echo \"ERR hash failed\"; fi",
+      "         else echo \"ERR not a readable file\"; fi ;; esac ;;",
       "    D) r=$(df -Pk \"$p\" 2>/dev/null | tail -n 1 | awk \"{print \\$4, \\$2}\");",
       "       if [ -n \"$r\" ]; then echo \"OK $r\"; else echo \"ERR df failed\"; fi ;;",
       "    *) echo \"ERR unknown request\" ;;",
@@ -121,14 +130,21 @@ final class RemoteShell implements AutoCloseable {
 
   /** SHA-256 (hex) of the file at the absolute path; null when the NAS cannot read it. */
   String sha256(String absolutePath) throws IOException {
-    String reply = ask('H', absolutePath);
+    String reply = ask("H", absolutePath);
+    String hash = reply.startsWith("OK ") && reply.length() >= 3 + 64 ? reply.substring(3, 3 + 64) : null;
+    return hash != null && hash.matches("[0-9a-f]{64}") ? hash : null;
+  }
+
+  /** SHA-256 (hex) of the first mebibytes MiB of the file; null when the NAS cannot read it. */
+  String sha256OfPrefix(String absolutePath, long mebibytes) throws IOException {
+    String reply = ask("P " + mebibytes, absolutePath);
     String hash = reply.startsWith("OK ") && reply.length() >= 3 + 64 ? reply.substring(3, 3 + 64) : null;
     return hash != null && hash.matches("[0-9a-f]{64}") ? hash : null;
   }
 
   /** Free and total bytes of the filesystem holding the path; null when df fails there. */
   Space space(String absolutePath) throws IOException {
-    String reply = ask('D', absolutePath);
+    String reply = ask("D", absolutePath);
     if (!reply.startsWith("OK ")) {
       return null;
     }
@@ -136,7 +152,7 @@ final class RemoteShell implements AutoCloseable {
     return new Space(Long.parseLong(kib[0]) * 1024, Long.parseLong(kib[1]) * 1024);
   }
 
-  private String ask(char op, String absolutePath) throws IOException {
+  private String ask(String op, String absolutePath) throws IOException {
     requests.write((op + " " + octalEscaped(absolutePath) + "\n").getBytes(StandardCharsets.US_ASCII));
     requests.flush();
     String reply;

@@ -109,6 +109,24 @@ public final class SftpTarget implements Target {
   }
 
   @Override
+  public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    withConnection("resume upload to", path, (c, remote) -> writer.write(c, source, remote, offset, progress, cancel));
+  }
+
+  /** Hashed by the NAS shell, whole mebibytes only; empty without a shell (the upload starts over). */
+  @Override
+  public Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
+    if (length % (1 << 20) != 0) {
+      return Optional.empty();
+    }
+    return withConnection("hash the start of", path, (c, remote) -> {
+      RemoteShell shell = shellOrNull(c);
+      return shell == null ? Optional.empty() : Optional.ofNullable(shell.sha256OfPrefix(remote, length >> 20));
+    });
+  }
+
+  @Override
   public String sha256(String path) throws TargetException {
     return withConnection("hash", path, (c, remote) -> {
       RemoteShell shell = shellOrNull(c);

@@ -38,13 +38,25 @@ final class SftpWriter {
   /** Returns the SHA-256 (hex) of the bytes sent. */
   String write(SshConnection c, Path source, String remote, Progress progress, CancelSignal cancel)
       throws IOException {
+    return write(c, source, remote, 0, progress, cancel);
+  }
+
+  /**
+   * From offset on: offset 0 creates the file exclusively; a larger one continues the existing
+   * file (a resumed upload), whose first offset bytes stay. Returns the SHA-256 of the bytes sent.
+   */
+  String write(SshConnection c, Path source, String remote, long offset, Progress progress, CancelSignal cancel)
+      throws IOException {
     MessageDigest digest = Sha256.digest();
+    EnumSet<OpenMode> mode = offset == 0 ? EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL)
+        : EnumSet.of(OpenMode.WRITE);
     try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
-         RemoteFile file = c.sftp.open(remote, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
-         OutputStream out = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
+         RemoteFile file = c.sftp.open(remote, mode);
+         OutputStream out = file.new RemoteFileOutputStream(offset, UNCONFIRMED_WRITES)) {
+      in.skipNBytes(offset);
       int chunk = c.sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();
       byte[] buffer = new byte[Math.min(chunk, 255 * 1024)];
-      long sent = 0;
+      long sent = offset;
       for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
         if (cancel.cancelled()) {
           throw new Cancelled(remote);
@@ -55,6 +67,9 @@ final class SftpWriter {
         progress.sent(sent);
       }
       out.flush(); // every write acknowledged before the sync
+      if (offset > 0 && file.length() > sent) {
+        file.setLength(sent); // a longer leftover beyond the source's end
+      }
       fsync(c, file);
     }
     return Sha256.hex(digest);
