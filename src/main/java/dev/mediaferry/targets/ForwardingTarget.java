@@ -23,6 +23,12 @@ public abstract class ForwardingTarget implements Target {
   }
 
   @Override
+  public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    return real.uploadHashed(source, path, progress, cancel);
+  }
+
+  @Override
   public String sha256(String path) throws TargetException {
     return real.sha256(path);
   }

@@ -35,6 +35,12 @@ public final class SafeCopy {
     }
   }
 
+  /**
+   * Files this large go by the one-pass upload where the target offers it (hashed by the NAS
+   * as it writes: no second read); smaller ones avoid its extra channel (~150 ms on OpenSSH).
+   */
+  static final long ONE_PASS_MIN_SIZE = 32 << 20;
+
   /** A resumed prefix ends on a whole mebibyte (the NAS hashes whole blocks)... */
   static final long RESUME_BLOCK = 1 << 20;
   /** ...at least this far before the temp file's end: the last writes in flight when it was cut may be missing. */
@@ -159,23 +165,49 @@ public final class SafeCopy {
 
   private String uploadAndVerify(Request request, Target.Progress progress, Target.CancelSignal cancel)
       throws TargetException {
+    if (request.size() >= ONE_PASS_MIN_SIZE) {
+      Optional<Target.HashedUpload> hashed = target.uploadHashed(request.source(), request.tempPath(), progress,
+          cancel);
+      if (hashed.isPresent()) {
+        return verifiedAsWritten(request, hashed.get());
+      }
+    }
     return verified(request, target.upload(request.source(), request.tempPath(), progress, cancel));
+  }
+
+  /** One pass: the target's hash of the bytes as it wrote them equals ours, and so does the size. */
+  private static String verifiedAsWritten(Request request, Target.HashedUpload upload) throws TargetException {
+    if (upload.storedBytes() != request.size()) {
+      throw sizeMismatch(request, upload.storedBytes());
+    }
+    if (!upload.storedSha256().equals(upload.sentSha256())) {
+      throw hashMismatch(request, upload.sentSha256(), upload.storedSha256());
+    }
+    return upload.sentSha256();
   }
 
   /** The temp file holds exactly the source (size, then SHA-256 on the target): returns the hash. */
   private String verified(Request request, String sent) throws TargetException {
     StoredCopy.Check stored = StoredCopy.check(target, request.tempPath(), request.size(), sent);
     if (stored.verdict() == StoredCopy.Verdict.MISSING || stored.verdict() == StoredCopy.Verdict.OTHER_SIZE) {
-      throw new TargetException(ErrorKind.CORRUPT, String.format(
-          "size mismatch: local %s %d bytes, target %s %d bytes; the copy is discarded and retried",
-          request.source(), request.size(), request.tempPath(), stored.storedBytes()));
+      throw sizeMismatch(request, stored.storedBytes());
     }
     if (!stored.same()) {
-      throw new TargetException(ErrorKind.CORRUPT, String.format(
-          "hash mismatch: local %s sha256 %s, target %s sha256 %s; the copy is discarded and retried",
-          request.source(), sent, request.tempPath(), stored.storedSha256()));
+      throw hashMismatch(request, sent, stored.storedSha256());
     }
     return sent;
+  }
+
+  private static TargetException sizeMismatch(Request request, long storedBytes) {
+    return new TargetException(ErrorKind.CORRUPT, String.format(
+        "size mismatch: local %s %d bytes, target %s %d bytes; the copy is discarded and retried",
+        request.source(), request.size(), request.tempPath(), storedBytes));
+  }
+
+  private static TargetException hashMismatch(Request request, String sent, String stored) {
+    return new TargetException(ErrorKind.CORRUPT, String.format(
+        "hash mismatch: local %s sha256 %s, target %s sha256 %s; the copy is discarded and retried",
+        request.source(), sent, request.tempPath(), stored));
   }
 
   /**

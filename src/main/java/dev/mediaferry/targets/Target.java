@@ -66,6 +66,18 @@ public interface Target extends AutoCloseable {
    */
   Optional<Space> space(String dir) throws TargetException;
 
+  /** An upload the target hashed as it wrote it: what was sent, and what it stored. */
+  record HashedUpload(String sentSha256, String storedSha256, long storedBytes) {}
+
+  /**
+   * The one-pass upload: like {@link #upload}, and the target hashes the bytes as it writes
+   * them (no second read). Empty when this target cannot, in which case nothing was written.
+   */
+  default Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    return Optional.empty();
+  }
+
   /**
    * For resuming a cut upload: the SHA-256 (hex) of the first length bytes of the file at
    * path, hashed on the target's side; empty when this target cannot hash there (the upload

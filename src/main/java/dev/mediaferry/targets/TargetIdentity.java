@@ -154,6 +154,13 @@ public final class TargetIdentity {
     }
 
     @Override
+    public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+        throws TargetException {
+      checkIdentity();
+      return real.uploadHashed(source, path, progress, cancel);
+    }
+
+    @Override
     public String sha256(String path) throws TargetException {
       checkIdentity();
       return real.sha256(path);

@@ -1,6 +1,7 @@
 package dev.mediaferry.targets;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -27,6 +28,12 @@ public final class ThrottledTarget extends ForwardingTarget {
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     return real.upload(source, path, throttling(0, progress, cancel), cancel);
+  }
+
+  @Override
+  public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    return real.uploadHashed(source, path, throttling(0, progress, cancel), cancel);
   }
 
   @Override

@@ -11,6 +11,11 @@ class MinaSftpTargetTest extends TargetContractTest {
   @RegisterExtension static final MinaSftpExtension sftp = new MinaSftpExtension();
 
   @Override
+  boolean hashesAsItWrites() {
+    return true;
+  }
+
+  @Override
   Target open(Path base) throws Exception {
     return SftpTarget.open(sftp.server().url(base),
         SftpSettings.of(sftp.server().identityFile(), sftp.server().knownHosts()));

@@ -26,6 +26,11 @@ class OpenSshSftpTargetTest extends TargetContractTest {
   }
 
   @Override
+  boolean hashesAsItWrites() {
+    return true;
+  }
+
+  @Override
   Target open(Path base) throws Exception {
     ssh.server().grant(work);
     return SftpTarget.open(ssh.server().url(base), SftpSettings.of(ssh.server().identityFile(), ssh.server().knownHosts()));

@@ -1,6 +1,7 @@
 package dev.mediaferry.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,11 @@ abstract class TargetContractTest {
 
   /** Opens the implementation on base (a folder that exists and is empty). */
   abstract Target open(Path base) throws Exception;
+
+  /** Whether the target hashes an upload as it writes it (the one-pass path; needs a NAS shell). */
+  boolean hashesAsItWrites() {
+    return false;
+  }
 
   /** Whether a cut upload continues from its temp file (needs hashing on the target's side); most can. */
   boolean resumes() {
@@ -213,6 +219,82 @@ abstract class TargetContractTest {
     assertEquals(ErrorKind.CORRUPT, failed.kind(), failed.getMessage());
     assertTrue(failed.getMessage().contains("size mismatch"), failed.getMessage());
     assertEquals(List.of(), target.list("d"));
+  }
+
+  // The one-pass upload: the target hashes the bytes as it writes them.
+
+  @Test
+  void aHashedUploadStoresTheFileAndAnswersItsHashAndSize() throws Exception {
+    Path src = source("video.mp4", 3_000_001);
+    target.mkdirs("d");
+    AtomicLong progress = new AtomicLong();
+
+    Optional<Target.HashedUpload> upload = target.uploadHashed(src, "d/video.mp4", progress::set,
+        Target.CancelSignal.NEVER);
+
+    assertEquals(hashesAsItWrites(), upload.isPresent());
+    if (upload.isPresent()) {
+      assertEquals(new Target.HashedUpload(TestFiles.sha256(src), TestFiles.sha256(src), 3_000_001), upload.get());
+      assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/video.mp4")));
+      assertEquals(3_000_001, progress.get());
+    } else {
+      assertEquals(List.of(), target.list("d"), "declined: nothing written");
+    }
+  }
+
+  @Test
+  void hashedUploadsTakeHostileNamesAsData() throws Exception {
+    Path src = source("h.bin", 1000);
+    target.mkdirs("hostile");
+    for (String name : HOSTILE) {
+      Optional<Target.HashedUpload> upload = target.uploadHashed(src, "hostile/" + name, Target.Progress.NONE,
+          Target.CancelSignal.NEVER);
+      upload.ifPresent(u -> assertEquals(u.sentSha256(), u.storedSha256(), name));
+    }
+    assertEquals(hashesAsItWrites() ? HOSTILE.size() : 0, target.list("hostile").size());
+    assertFalse(Files.exists(Path.of("pwned")) || Files.exists(base.resolve("pwned")), "no name ran as a command");
+  }
+
+  @Test
+  void aBigFileIsVerifiedInOnePassWithoutReadingItBack() throws Exception {
+    Path src = source("flight.mp4", 40 * MIB);
+    AtomicLong hashedAfterwards = new AtomicLong();
+    Target counting = new ForwardingTarget(target) {
+      @Override
+      public String sha256(String path) throws TargetException {
+        hashedAfterwards.incrementAndGet();
+        return real.sha256(path);
+      }
+    };
+
+    SafeCopy.Result result = safeCopy(counting, copyRequest(src, "d/flight.mp4"));
+
+    assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/flight.mp4")));
+    assertEquals(40 * MIB, result.bytesSent());
+    assertEquals(hashesAsItWrites() ? 0 : 1, hashedAfterwards.get(), "a second read of the stored copy");
+  }
+
+  @Test
+  void aTargetHashThatDisagreesDiscardsTheOnePassCopy() throws Exception {
+    Path src = source("flight.mp4", 40 * MIB);
+    Target disagreeing = new ForwardingTarget(target) {
+      @Override
+      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+          throws TargetException {
+        return real.uploadHashed(source, path, progress, cancel)
+            .map(u -> new HashedUpload(u.sentSha256(), "0".repeat(64), u.storedBytes()));
+      }
+    };
+
+    if (hashesAsItWrites()) {
+      TargetException failed = assertThrows(TargetException.class,
+          () -> safeCopy(disagreeing, copyRequest(src, "d/flight.mp4")));
+      assertEquals(ErrorKind.CORRUPT, failed.kind());
+      assertTrue(failed.getMessage().contains("hash mismatch"), failed.getMessage());
+      assertEquals(List.of(), target.list("d"), "neither the temp nor the final name remains");
+    } else {
+      assertEquals(40 * MIB, safeCopy(disagreeing, copyRequest(src, "d/flight.mp4")).bytesSent());
+    }
   }
 
   // Resuming a cut upload: the temp file an earlier attempt left is continued from the longest

@@ -65,6 +65,12 @@ public final class FaultyTarget extends ForwardingTarget {
     return "faulty " + real.describe();
   }
 
+  /** Faults are injected into plain uploads: the one-pass path is declined, so SafeCopy takes upload(). */
+  @Override
+  public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel) {
+    return Optional.empty();
+  }
+
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     if (dev.mediaferry.targets.TargetIdentity.isMarker(path)) {

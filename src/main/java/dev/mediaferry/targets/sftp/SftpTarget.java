@@ -36,6 +36,7 @@ public final class SftpTarget implements Target {
   private final Settings.Sftp settings;
   private final SshConnectionPool pool;
   private final SftpWriter writer;
+  private final ExecWriter execWriter;
   /** auto mode: set once a NAS turned out to have no shell, so later connections do not try. */
   private volatile boolean noShell;
 
@@ -47,6 +48,7 @@ public final class SftpTarget implements Target {
     this.pool = new SshConnectionPool(settings.connections(),
         settings.connectTimeout().plus(settings.idleTimeout().multipliedBy(2)), login::connect);
     this.writer = new SftpWriter(endpoint);
+    this.execWriter = new ExecWriter(settings.idleTimeout());
   }
 
   /**
@@ -106,6 +108,14 @@ public final class SftpTarget implements Target {
   @Override
   public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
     return withConnection("upload to", path, (c, remote) -> writer.write(c, source, remote, progress, cancel));
+  }
+
+  /** Over an exec channel into tee | openssl on the NAS; empty (nothing written) for an account without a shell. */
+  @Override
+  public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+      throws TargetException {
+    return withConnection("upload to", path, (c, remote) -> shellOrNull(c) == null ? Optional.empty()
+        : Optional.of(execWriter.write(c.ssh, source, remote, progress, cancel)));
   }
 
   @Override

@@ -44,15 +44,20 @@ class SftpFaultTest {
   }
 
   private RunSummary offloadThroughFault(TcpFaultProxy.Fault fault) throws Exception {
+    return offloadThroughFault(fault, 8 << 20, 2 << 20);
+  }
+
+  /** One file of size bytes through the proxy, which injects the fault after afterBytes of the client's. */
+  private RunSummary offloadThroughFault(TcpFaultProxy.Fault fault, long size, long afterBytes) throws Exception {
     Path nas = Files.createDirectories(work.resolve("nas"));
     ssh.server().grant(nas);
     try (TcpFaultProxy proxy = new TcpFaultProxy(ssh.server().port())) {
       Settings settings = TestSettings.under(work.resolve("daemon"), Map.of(
           "mediaferry.target.url", ssh.server().url(nas, proxy.port()), "mediaferry.delete.after-sync", false));
-      Path source = TestFiles.write(settings.source().dir().resolve("DJI_0007.MP4"), 8 << 20, 7);
+      Path source = TestFiles.write(settings.source().dir().resolve("DJI_0007.MP4"), size, 7);
       Target target = SftpTarget.open(settings.target().url(),
           SftpSettings.of(ssh.server().identityFile(), knownHostsVia(proxy.port())));
-      proxy.arm(fault, 2 << 20);
+      proxy.arm(fault, afterBytes);
       JournalDatabase.ensureSchema(settings.journalFile());
       Daemon daemon = Daemon.start(settings, target, true);
       RunSummary summary = daemon.summary().get(120, TimeUnit.SECONDS);
@@ -68,6 +73,19 @@ class SftpFaultTest {
       assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored.get(0)));
       return summary;
     }
+  }
+
+  /** 48 MiB goes by the one-pass path (exec channel into tee | openssl on the NAS): cut in mid-stream. */
+  @Test
+  void aResetInMidStreamOnTheOnePassPathIsRetriedAndVerifies() throws Exception {
+    RunSummary summary = offloadThroughFault(TcpFaultProxy.Fault.RESET, 48 << 20, 20 << 20);
+    assertEquals(1, summary.verified());
+  }
+
+  @Test
+  void aStallInMidStreamOnTheOnePassPathIsAbortedByTheIdleTimeoutAndRetried() throws Exception {
+    RunSummary summary = offloadThroughFault(TcpFaultProxy.Fault.STALL, 48 << 20, 20 << 20);
+    assertEquals(1, summary.verified());
   }
 
   @Test
