@@ -58,6 +58,11 @@ class SecretsNotLoggedTest {
         daemon.destroy();
         daemon.waitFor(60, TimeUnit.SECONDS);
       }
+      for (String line : read(dir.resolve("var/log/state-changes.jsonl")).lines().toList()) {
+        com.fasterxml.jackson.databind.JsonNode change = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        assertTrue(change.hasNonNull("event") && change.hasNonNull("fileId") && change.has("details"),
+            "each state change is one JSON object with event, fileId and details: " + line);
+      }
       String logs = read(dir.resolve("stdout.txt")) + read(dir.resolve("stderr.txt")) + everyLogFile();
       assertTrue(logs.contains("verified as"), "the daemon worked and logged (so the search means something)");
       assertNoSecret(logs);
