@@ -430,8 +430,13 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   // --- operator ---
 
   private Effect<FileEvent, FileState> onRelease(FileState state, Release release) {
+    if (busy) {
+      // a copy, recheck or purge is under way: it goes on, this entity keeps running to finish it
+      release.replyTo().tell(new ReleaseOutcome(file.relativePath(), false, "it is being worked on"));
+      return Effect().none();
+    }
     // a superseded file costs one stat of its source, on the actor: an operator's rare command
-    String whyNot = busy ? "it is being worked on" : Releases.whyNot(state, setup.sourceOf(file));
+    String whyNot = Releases.whyNot(state, setup.sourceOf(file));
     if (whyNot != null) {
       release.replyTo().tell(new ReleaseOutcome(file.relativePath(), false, whyNot));
       return rest(state);

@@ -122,6 +122,25 @@ class FileTransferTest {
   }
 
   @Test
+  void aReleaseWhileTheFileIsBeingCopiedIsRefusedAndTheCopyCompletes() throws Exception {
+    FileInfo file = source("DJI_0009.MP4", 300_000);
+    java.util.concurrent.CountDownLatch nasAnswers = target.blockUploads();
+    ActorRef<FileTransfer.Command> entity = spawn(file, false);
+    entity.tell(new FileTransfer.Transfer(file));
+    org.awaitility.Awaitility.await().until(() -> target.uploadsStarted.get() == 1);
+    TestProbe<FileTransfer.ReleaseOutcome> operator = testKit.createTestProbe();
+
+    entity.tell(new FileTransfer.Release("operator retry", "ops", operator.ref()));
+
+    FileTransfer.ReleaseOutcome refused = operator.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(false, refused.released());
+    assertEquals("it is being worked on", refused.message());
+    nasAnswers.countDown();
+    assertEquals(Status.VERIFIED, supervisor.receiveMessage(Duration.ofSeconds(10)).status(),
+        "the copy under way was not cut short by the refused release");
+  }
+
+  @Test
   void verifiedFileIsJournaledAndScheduledForDelete() throws Exception {
     FileInfo file = source("DJI_0001.MP4", 3_000_000);
 
