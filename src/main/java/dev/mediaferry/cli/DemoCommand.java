@@ -74,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
         "mediaferry.state-dir", dir.resolve("state").toString(),
         "mediaferry.delete.delay", "0s",
         "mediaferry.storage.min-free", "0",
-        "mediaferry.delete.trash-dir", dir.resolve("trash").toString())).withFallback(base.raw()));
+        "mediaferry.delete.trash-dir", dir.resolve("trash").toString(),
+        // a free port: the demo runs beside a daemon that holds 9464
+        "mediaferry.http.port", 0)).withFallback(base.raw()));
   }
 
   private static Path writeSamples(Path source) throws IOException {
