@@ -22,7 +22,13 @@ public final class SafeCopy {
    * What to copy; the size, mtime and file key (null: unknown) are the source's identity when
    * it was discovered.
    */
-  public record Request(Path source, long size, long mtimeMillis, String fileKey, String finalPath, String tempPath) {}
+  public record Request(Path source, long size, long mtimeMillis, String fileKey, String finalPath, String tempPath,
+      boolean firstAttempt) {
+    /** firstAttempt: no earlier attempt of this file can have left its temp file, so none is looked for. */
+    public Request(Path source, long size, long mtimeMillis, String fileKey, String finalPath, String tempPath) {
+      this(source, size, mtimeMillis, fileKey, finalPath, tempPath, false);
+    }
+  }
 
   /**
    * Where the file ended and how; bytesSent is 0 when the target already had it; bytesKept is
@@ -64,8 +70,8 @@ public final class SafeCopy {
     requireUnchanged(request);
     target.mkdirs(RemoteLayout.parent(request.finalPath()));
     boolean resumable = request.size() >= resumeMinSize;
-    if (!resumable) {
-      target.delete(request.tempPath()); // a leftover of an earlier attempt
+    if (!resumable && !request.firstAttempt()) {
+      target.delete(request.tempPath()); // a leftover of an earlier attempt (one round trip spared on the first)
     }
     String localSha = null;
     String candidate = request.finalPath();

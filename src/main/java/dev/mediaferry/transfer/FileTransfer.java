@@ -234,8 +234,9 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
 
   private void startCopy(FileState state) {
     busy = true;
+    // attempt 1: nothing of this file was sent before (a crash or a cut makes the next attempt 2)
     var request = new SafeCopy.Request(setup.sourceOf(file), file.size(), file.mtimeMillis(), file.fileKey(),
-        finalPath(), state.tempPath());
+        finalPath(), state.tempPath(), state.attempt() == 1);
     LiveStatus.Copy live = setup.telemetry().live().started(file.fileId(), file.relativePath(), file.size());
     ProgressLog log = new ProgressLog(file.relativePath(), file.size());
     Target.Progress progress = bytes -> {

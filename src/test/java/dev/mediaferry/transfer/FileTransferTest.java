@@ -121,6 +121,32 @@ class FileTransferTest {
         .filter(p -> RemoteLayout.isTempName(p.getFileName().toString())).toList();
   }
 
+  /**
+   * The first attempt does not look for a temp file (nothing of the file was sent before).
+   * One left anyway (an earlier generation of the same id) fails that attempt as transient;
+   * the second removes it and completes.
+   */
+  @Test
+  void aTempFileLeftBeforeTheFirstAttemptCostsOneRetryAndNothingElse() throws Exception {
+    FileInfo file = source("DJI_0010.MP4", 300_000);
+    String finalPath = new RemoteLayout(settings.target().layout(), ZoneId.of("UTC"))
+        .finalPath(file.relativePath(), file.mtimeMillis());
+    Path stale = nas(RemoteLayout.tempPath(finalPath, file.fileId()));
+    Files.createDirectories(stale.getParent());
+    Files.writeString(stale, "left by an earlier generation");
+
+    Report first = transfer(file);
+    assertEquals(Status.DISCOVERED, first.status(), first.message());
+    assertEquals(ErrorKind.TRANSIENT, first.errorKind());
+    clock.advance(Duration.ofMinutes(10));
+    Report second = transfer(file);
+
+    assertEquals(Status.PENDING_DELETE, second.status(), second.message());
+    assertEquals(TestFiles.sha256(settings.source().dir().resolve("DJI_0010.MP4")),
+        TestFiles.sha256(nas(finalPath)));
+    assertTrue(tempFilesOnTarget().isEmpty());
+  }
+
   @Test
   void aReleaseWhileTheFileIsBeingCopiedIsRefusedAndTheCopyCompletes() throws Exception {
     FileInfo file = source("DJI_0009.MP4", 300_000);

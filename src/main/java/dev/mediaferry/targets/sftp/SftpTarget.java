@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.FileMode;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -37,6 +39,8 @@ public final class SftpTarget implements Target {
   private final SshConnectionPool pool;
   private final SftpWriter writer;
   private final ExecWriter execWriter;
+  /** Folders made (or found) on the NAS this run; forgotten on any failure. */
+  private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
   /** auto mode: set once a NAS turned out to have no shell, so later connections do not try. */
   private volatile boolean noShell;
 
@@ -94,9 +98,11 @@ public final class SftpTarget implements Target {
       return result;
     } catch (TargetException e) {
       broken = false;
+      knownDirs.clear();
       throw e;
     } catch (IOException | RuntimeException e) {
       broken = !(e instanceof SFTPException sftp) || sftp.getStatusCode() == Response.StatusCode.UNKNOWN;
+      knownDirs.clear(); // a folder removed on the NAS shows up as a failure: it is made again next time
       throw classify(action, path, e, connection, broken);
     } finally {
       pool.release(connection, broken);
@@ -238,8 +244,12 @@ public final class SftpTarget implements Target {
     });
   }
 
+  /** Made once per folder (the day folders), not once per file; any failure forgets them all. */
   @Override
   public void mkdirs(String dir) throws TargetException {
+    if (knownDirs.contains(dir)) {
+      return;
+    }
     withConnection("create folder", dir, (c, remote) -> {
       try {
         c.sftp.mkdirs(remote);
@@ -251,6 +261,7 @@ public final class SftpTarget implements Target {
       }
       return null;
     });
+    knownDirs.add(dir);
   }
 
   @Override
