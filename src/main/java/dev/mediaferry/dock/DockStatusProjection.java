@@ -4,7 +4,7 @@ import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.Projection;
+import dev.mediaferry.journal.ProjectionBesideIndex;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,30 +23,19 @@ import java.util.stream.Collectors;
  * a batch applied twice after a crash leaves the row as once. It runs behind the file index,
  * which gives each event's file its path.
  */
-public final class DockStatusProjection implements Projection {
+public final class DockStatusProjection extends ProjectionBesideIndex {
   static final String NAME = "dock-status";
   private static final DateTimeFormatter SQLITE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final long INDEX_WAIT_MS = 30_000;
 
   private final DockTable table;
-  private final FileIndex index;
   private final Path sourceDir;
 
   public DockStatusProjection(DockTable table, FileIndex index, Path sourceDir) {
+    super(index, NAME);
     this.table = table;
-    this.index = index;
     this.sourceDir = sourceDir;
-  }
-
-  @Override
-  public long offset() throws Exception {
-    return index.offset(NAME);
-  }
-
-  @Override
-  public boolean isCurrent() throws Exception {
-    return index.journalEnd() <= offset();
   }
 
   @Override
@@ -66,7 +55,7 @@ public final class DockStatusProjection implements Projection {
       }
     }
     table.write(updates);
-    index.storeOffset(NAME, newOffset);
+    storeOffset(newOffset);
   }
 
   /** What one event means for the row; null: nothing (the row keeps what it has). */

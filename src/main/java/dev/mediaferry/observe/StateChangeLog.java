@@ -5,7 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.FileIndex;
-import dev.mediaferry.journal.Projection;
+import dev.mediaferry.journal.ProjectionBesideIndex;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,28 +22,16 @@ import org.slf4j.LoggerFactory;
  * offset beside the file index, so a restart resumes where it was (at least once); its first
  * run starts at the journal's end rather than logging all history.
  */
-public final class StateChangeLog implements Projection {
+public final class StateChangeLog extends ProjectionBesideIndex {
   public static final String NAME = "state-change-log";
   private static final Logger LOG = LoggerFactory.getLogger("mediaferry.state");
   private static final ObjectMapper FIELDS = new ObjectMapper();
 
-  private final FileIndex index;
-
   public StateChangeLog(FileIndex index) throws Exception {
-    this.index = index;
-    if (index.offset(NAME) == 0) {
-      index.storeOffset(NAME, index.journalEnd());
+    super(index, NAME);
+    if (offset() == 0) {
+      storeOffset(index.journalEnd());
     }
-  }
-
-  @Override
-  public long offset() throws Exception {
-    return index.offset(NAME);
-  }
-
-  @Override
-  public boolean isCurrent() throws Exception {
-    return index.journalEnd() <= offset();
   }
 
   @Override
@@ -56,7 +44,7 @@ public final class StateChangeLog implements Projection {
           kv("fileId", change.fileId()), kv("seq", change.sequenceNr()),
           kv("at", Instant.ofEpochMilli(change.timestamp()).toString()), kv("details", fields));
     }
-    index.storeOffset(NAME, newOffset);
+    storeOffset(newOffset);
   }
 
   /** Each file's path: from its Discovered event in the batch, else from the file index. */

@@ -53,20 +53,7 @@ public final class LocalTarget implements Target {
     MessageDigest digest = Sha256.digest();
     try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
          FileChannel out = FileChannel.open(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      byte[] buffer = new byte[Sha256.BUFFER];
-      long sent = 0;
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        if (cancel.cancelled()) {
-          throw new Cancelled(path);
-        }
-        digest.update(buffer, 0, n);
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          out.write(chunk);
-        }
-        sent += n;
-        progress.sent(sent);
-      }
+      ChunkCopy.copy(in, (buffer, n) -> writeFully(out, buffer, n), Sha256.BUFFER, 0, digest, progress, cancel, path);
       // on stable storage before anyone renames it into place
       out.force(true);
       return Sha256.hex(digest);
@@ -74,6 +61,13 @@ public final class LocalTarget implements Target {
       throw e;
     } catch (IOException e) {
       throw classify("upload " + source + " to " + dest, e, dest);
+    }
+  }
+
+  private static void writeFully(FileChannel out, byte[] buffer, int length) throws IOException {
+    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, length);
+    while (chunk.hasRemaining()) {
+      out.write(chunk);
     }
   }
 
@@ -101,19 +95,8 @@ public final class LocalTarget implements Target {
          FileChannel out = FileChannel.open(dest, StandardOpenOption.WRITE)) {
       in.skipNBytes(offset);
       out.position(offset);
-      byte[] buffer = new byte[Sha256.BUFFER];
-      long written = offset;
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        if (cancel.cancelled()) {
-          throw new Cancelled(path);
-        }
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          out.write(chunk);
-        }
-        written += n;
-        progress.sent(written);
-      }
+      long written = ChunkCopy.copy(in, (buffer, n) -> writeFully(out, buffer, n), Sha256.BUFFER, offset, null,
+          progress, cancel, path);
       out.truncate(written);
       out.force(true);
     } catch (TargetException e) {

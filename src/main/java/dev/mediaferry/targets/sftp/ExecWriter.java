@@ -1,9 +1,9 @@
 package dev.mediaferry.targets.sftp;
 
 import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.targets.ChunkCopy;
 import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Target.CancelSignal;
-import dev.mediaferry.targets.Target.Cancelled;
 import dev.mediaferry.targets.Target.HashedUpload;
 import dev.mediaferry.targets.Target.Progress;
 import dev.mediaferry.targets.TargetException;
@@ -63,17 +63,7 @@ final class ExecWriter {
           + RemoteShell.octalEscaped(remote) + "'");
       try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
            OutputStream out = command.getOutputStream()) {
-        byte[] buffer = new byte[256 * 1024];
-        long sent = 0;
-        for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-          if (cancel.cancelled()) {
-            throw new Cancelled(remote);
-          }
-          digest.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-          sent += n;
-          progress.sent(sent);
-        }
+        ChunkCopy.copy(in, (buffer, n) -> out.write(buffer, 0, n), 256 * 1024, 0, digest, progress, cancel, remote);
         // sshj's close() sends only what the window takes now before its EOF: flush waits for the rest
         out.flush();
       } // closing stdin sends EOF: the pipeline ends, syncs and answers

@@ -1,8 +1,8 @@
 package dev.mediaferry.targets.sftp;
 
+import dev.mediaferry.targets.ChunkCopy;
 import dev.mediaferry.targets.Sha256;
 import dev.mediaferry.targets.Target.CancelSignal;
-import dev.mediaferry.targets.Target.Cancelled;
 import dev.mediaferry.targets.Target.Progress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,17 +55,8 @@ final class SftpWriter {
          OutputStream out = file.new RemoteFileOutputStream(offset, UNCONFIRMED_WRITES)) {
       in.skipNBytes(offset);
       int chunk = c.sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();
-      byte[] buffer = new byte[Math.min(chunk, 255 * 1024)];
-      long sent = offset;
-      for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-        if (cancel.cancelled()) {
-          throw new Cancelled(remote);
-        }
-        digest.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-        sent += n;
-        progress.sent(sent);
-      }
+      long sent = ChunkCopy.copy(in, (buffer, n) -> out.write(buffer, 0, n), Math.min(chunk, 255 * 1024), offset,
+          digest, progress, cancel, remote);
       out.flush(); // every write acknowledged before the sync
       if (offset > 0 && file.length() > sent) {
         file.setLength(sent); // a longer leftover beyond the source's end
