@@ -63,20 +63,19 @@ public final class DaemonView {
   }
 
   public Health.Report health() {
-    return telemetry.health().report(countsByState().getOrDefault(Status.QUARANTINED.name(), 0L));
+    return health(filesByState());
+  }
+
+  /** Health, given the files per state already read (one index query per request). */
+  public Health.Report health(Map<String, Long> filesByState) {
+    return telemetry.health().report(filesByState.getOrDefault("quarantined", 0L));
   }
 
   /** Files per journal state (lower case names, as the metric's label); empty if the index cannot be read. */
   public Map<String, Long> filesByState() {
-    Map<String, Long> lower = new LinkedHashMap<>();
-    countsByState().forEach((state, n) -> lower.put(state.toLowerCase(), n));
-    return lower;
-  }
-
-  private Map<String, Long> countsByState() {
     Map<String, Long> counts = new LinkedHashMap<>();
     try {
-      index.counts().forEach((status, n) -> counts.put(status.name(), n));
+      index.counts().forEach((status, n) -> counts.put(status.name().toLowerCase(), n));
     } catch (SQLException e) {
       // the index is busy or broken: /health says so through the journal alert, not by failing here
     }

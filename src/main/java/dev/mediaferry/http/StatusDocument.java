@@ -36,7 +36,8 @@ final class StatusDocument {
     doc.put("source", about.source());
     doc.put("target", about.target());
     doc.put("journal", about.journal());
-    doc.put("health", health(view.health()));
+    Map<String, Long> files = view.filesByState();
+    doc.put("health", health(view.health(files)));
     doc.put("queue", queue(view.queue(QUEUE_SHOWN)));
     doc.put("inFlight", view.inFlight().stream().map(StatusDocument::flight).toList());
     List<DaemonView.PendingDelete> deletes = view.pendingDeletes();
@@ -44,7 +45,7 @@ final class StatusDocument {
     doc.put("pendingDeletes", deletes.stream().limit(PENDING_DELETES_SHOWN)
         .map(d -> Map.of("path", d.path(), "dueAt", iso(d.dueAtMillis()))).toList());
     doc.put("recentFailures", view.recentFailures().stream().map(StatusDocument::failure).toList());
-    doc.put("files", view.filesByState());
+    doc.put("files", files);
     return doc;
   }
 
