@@ -186,7 +186,7 @@ public final class Daemon {
         setup.clock()), "trash-purge");
     project(context, "file-index", index, blocking);
     if (settings.log().stateChanges()) {
-      project(context, StateChangeLog.NAME, stateChangeLog(index), blocking);
+      project(context, StateChangeLog.NAME, new StateChangeLog(index), blocking);
     }
     ActorRef<RunSummary> summaryRef = once == null ? null : context.spawn(completing(once), "once-summary");
     if (settings.source().scan()) {
@@ -215,14 +215,6 @@ public final class Daemon {
           return JournalProjection.catchUp(context.getSystem(), projection, blocking)
               .thenApply(n -> Done.getInstance());
         });
-  }
-
-  private static StateChangeLog stateChangeLog(FileIndex index) {
-    try {
-      return new StateChangeLog(index);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot set up the state-change log in the file index: " + e, e);
-    }
   }
 
   private static List<AlertSink> sinks(Settings.Alerts alerts) {

@@ -27,11 +27,22 @@ public final class StateChangeLog extends ProjectionBesideIndex {
   private static final Logger LOG = LoggerFactory.getLogger("mediaferry.state");
   private static final ObjectMapper FIELDS = new ObjectMapper();
 
-  public StateChangeLog(FileIndex index) throws Exception {
+  /** Set once the first run's start was stored; the projection asks for it on the blocking executor. */
+  private volatile boolean started;
+
+  public StateChangeLog(FileIndex index) {
     super(index, NAME);
-    if (offset() == 0) {
-      storeOffset(index.journalEnd());
+  }
+
+  @Override
+  public long offset() throws Exception {
+    if (!started) {
+      if (super.offset() == 0) {
+        storeOffset(index.journalEnd()); // the first run starts at the journal's end, not with all history
+      }
+      started = true;
     }
+    return super.offset();
   }
 
   @Override
