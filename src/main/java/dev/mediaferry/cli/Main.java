@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mediaferry", mixinStandardHelpOptions = true, version = "mediaferry 0.1.0",
     description = "Offloads media files from an edge device to a NAS and frees the edge disk only when the "
         + "NAS copy is verified by SHA-256 and rechecked.",
-    subcommands = {RunCommand.class, StatusCommand.class, RetryCommand.class, SmokeCommand.class, AuditCommand.class, StorageCommand.class, DbCommand.class, TargetCommand.class,
+    subcommands = {RunCommand.class, StatusCommand.class, RetryCommand.class, SmokeCommand.class, AuditCommand.class, StorageCommand.class, DbCommand.class, TargetCommand.class, LogshipCommand.class,
         DemoCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 files failed, 2 bad usage or config, 3 another instance holds the lock."})
 public final class Main implements Runnable {

@@ -27,4 +27,14 @@ final class TimeOption {
       }
     }
   }
+
+  /** A duration as in the config: 30s, 5m, 2h. */
+  static java.time.Duration duration(String text, String option) {
+    try {
+      return com.typesafe.config.ConfigFactory.parseString("d = \"" + text.replace("\"", "") + "\"")
+          .getDuration("d");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new Settings.Invalid(option + " " + text + ": use a duration such as 30s, 5m or 2h");
+    }
+  }
 }

@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
 final class KnownKeys {
   private KnownKeys() {}
 
+  /** Keys whose object in reference.conf may be written as one value (dedup = global for dedup.mode). */
+  private static final Set<String> SHORT_FORMS = Set.of("logship.dedup");
+
   /** user: the file as parsed; resolved: the same with its substitutions resolved (to list its keys). */
   static void check(Config user, Config resolved, Config reference, Path file) {
     if (!resolved.hasPath("mediaferry")) {
@@ -26,7 +29,7 @@ final class KnownKeys {
         .map(Map.Entry::getKey).collect(Collectors.toSet());
     for (Map.Entry<String, ?> entry : resolved.getConfig("mediaferry").entrySet()) {
       String key = entry.getKey();
-      if (!known.contains(key)) {
+      if (!known.contains(key) && !SHORT_FORMS.contains(key)) {
         int lineNumber = lineOf(user, "mediaferry." + key);
         String line = lineNumber > 0 ? " (line " + lineNumber + ")" : "";
         throw new Settings.Invalid("config " + file + line + ": unknown key mediaferry." + key

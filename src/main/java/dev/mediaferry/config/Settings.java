@@ -27,6 +27,7 @@ public record Settings(
     LegacyDb legacyDb,
     Http http,
     Log log,
+    Logship logship,
     Config raw) {
 
   /** scan: whether the folder is scanned (false: only files the dock's table reports complete are taken). */
@@ -47,6 +48,37 @@ public record Settings(
 
   /** stateChanges: every journaled event also as a JSON line (logger mediaferry.state, see logback.xml). */
   public record Log(boolean stateChanges) {}
+
+  public enum DedupMode { DAY, GLOBAL, NONE }
+
+  /** The log shipper (docs/logship.md); apiKeyFile null: the key comes from the variable apiKeyEnv. */
+  public record Logship(boolean enabled, Path dir, String pattern, String extract, DedupMode dedup, int expireDays,
+      String endpoint, String apiKeyEnv, Path apiKeyFile, String apiKeyHeader, int batchMaxItems,
+      Duration batchMaxAge, int queueMaxItems, Duration retryInitial, Duration retryMax, Duration connectTimeout,
+      Duration requestTimeout, Duration pollInterval) {
+
+    /** The key from its file or variable; a message naming the one to fix when there is none. */
+    public String apiKey() {
+      if (apiKeyFile != null) {
+        try {
+          String key = Files.readString(apiKeyFile).strip();
+          if (!key.isEmpty()) {
+            return key;
+          }
+          throw new Invalid("mediaferry.logship.api-key-file " + apiKeyFile + " is empty: write the API key in it");
+        } catch (java.io.IOException e) {
+          throw new Invalid("mediaferry.logship.api-key-file " + apiKeyFile + " cannot be read (" + e
+              + "): make it readable by the mediaferry user");
+        }
+      }
+      String key = System.getenv(apiKeyEnv);
+      if (key == null || key.isBlank()) {
+        throw new Invalid("no API key for the log shipper: set the environment variable " + apiKeyEnv
+            + " or mediaferry.logship.api-key-file");
+      }
+      return key.strip();
+    }
+  }
 
   public record TargetSettings(String url, String layout, Sftp sftp) {}
 
@@ -159,9 +191,27 @@ public record Settings(
             atLeastOne(c, "legacy-db.batch-size")),
         new Http(c.getBoolean("http.enabled"), c.getString("http.host"), c.getInt("http.port")),
         new Log(c.getBoolean("log.state-changes")),
+        logship(c),
         config);
     settings.validate();
     return settings;
+  }
+
+  private static Logship logship(Config c) {
+    // dedup = global is the short form of dedup { mode = global } (expire-days then 30)
+    boolean shortForm = c.getValue("logship.dedup").valueType() == com.typesafe.config.ConfigValueType.STRING;
+    DedupMode dedup = shortForm ? choice(c, "logship.dedup", DedupMode.class)
+        : choice(c, "logship.dedup.mode", DedupMode.class);
+    int expireDays = shortForm ? 30 : atLeastOne(c, "logship.dedup.expire-days");
+    String keyFile = c.getString("logship.api-key-file");
+    return new Logship(c.getBoolean("logship.enabled"), path(c, "logship.dir"), c.getString("logship.pattern"),
+        c.getString("logship.extract"), dedup, expireDays, c.getString("logship.endpoint").strip(),
+        c.getString("logship.api-key-env"), keyFile.isBlank() ? null : path(c, "logship.api-key-file"),
+        c.getString("logship.api-key-header"), atLeastOne(c, "logship.batch.max-items"),
+        positive(c, "logship.batch.max-age"), atLeastOne(c, "logship.queue.max-items"),
+        positive(c, "logship.retry.initial"), positive(c, "logship.retry.max"),
+        positive(c, "logship.connect-timeout"), positive(c, "logship.request-timeout"),
+        positive(c, "logship.poll-interval"));
   }
 
   private static Storage storage(Config c) {
@@ -247,6 +297,10 @@ public record Settings(
       throw new Invalid("mediaferry.source.scan = false but mediaferry.legacy-db.path is not set: nothing would "
           + "find files; set the dock's database path, or scan the folder");
     }
+    if (logship.enabled() && !logship.endpoint().matches("(?i)https?://.+")) {
+      throw new Invalid("mediaferry.logship.endpoint = \"" + redactUrl(logship.endpoint()) + "\": the log shipper is "
+          + "enabled, so give the API's URL (http://host:port/path or https://...)");
+    }
     // folders against each other (by real path) and the trash's filesystem: FolderCheck, at start
   }
 
@@ -288,6 +342,11 @@ public record Settings(
 
   public Path journalFile() {
     return stateDir.resolve("journal.db");
+  }
+
+  /** Held by the log shipper (the daemon's or `logship --once`): one reader of its journal at a time. */
+  public Path logshipLockFile() {
+    return stateDir.resolve("logship.lock");
   }
 
   public Path lockFile() {

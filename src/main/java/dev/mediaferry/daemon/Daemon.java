@@ -17,9 +17,13 @@ import dev.mediaferry.journal.FileIndex;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.journal.JournalProjection;
 import dev.mediaferry.journal.Projection;
+import dev.mediaferry.logship.LogShipper;
+import dev.mediaferry.logship.Shipper;
 import dev.mediaferry.observe.AlertManager;
 import dev.mediaferry.observe.AlertSink;
 import dev.mediaferry.observe.LogSink;
+import dev.mediaferry.observe.LogshipFigures;
+import dev.mediaferry.observe.Metrics;
 import dev.mediaferry.observe.StateChangeLog;
 import dev.mediaferry.observe.Telemetry;
 import dev.mediaferry.observe.WebhookSink;
@@ -39,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,11 +82,15 @@ public final class Daemon {
     Telemetry telemetry = Telemetry.create();
     DaemonView view = new DaemonView(telemetry, index, new DaemonView.About(version(), System.currentTimeMillis(),
         settings.source().dir().toString(), target.describe(), settings.journalFile().toString()));
+    LogshipPart logship = LogshipPart.open(settings, view.metrics(), index, dock);
     OperatorEndpoints endpoints = openEndpoints(settings, view, index, dock);
     ActorSystem<IndexReady> system = ActorSystem.create(
-        guardian(settings, target, index, dock, telemetry, view, once ? summary : null), "mediaferry",
+        guardian(settings, target, index, dock, telemetry, view, logship, once ? summary : null), "mediaferry",
         pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {
+      if (logship != null) {
+        logship.close();
+      }
       if (endpoints != null) {
         endpoints.close();
       }
@@ -138,6 +147,51 @@ public final class Daemon {
     }
   }
 
+  /** The log shipper beside the file pipeline (when enabled): its journal, its lock, its latest figures. */
+  private record LogshipPart(Shipper shipper, InstanceLock lock, AtomicReference<LogshipFigures> latest) {
+
+    static LogshipPart open(Settings settings, Metrics metrics, FileIndex index, DockTable dock) throws IOException {
+      if (!settings.logship().enabled()) {
+        return null;
+      }
+      InstanceLock lock = null;
+      try {
+        lock = InstanceLock.acquire(settings.logshipLockFile());
+        Shipper shipper = Shipper.open(settings.logship(), settings.stateDir(), java.time.Clock.systemDefaultZone());
+        AtomicReference<LogshipFigures> latest = new AtomicReference<>(LogshipFigures.NONE);
+        metrics.logship(latest::get);
+        return new LogshipPart(shipper, lock, latest);
+      } catch (InstanceLock.HeldElsewhere held) {
+        closeAll(null, index, dock);
+        throw new Settings.Invalid("the log shipper's journal is in use: " + held.getMessage());
+      } catch (IOException | RuntimeException e) {
+        closeAll(lock, index, dock);
+        throw e;
+      }
+    }
+
+    void close() {
+      shipper.close();
+      closeAll(lock, null, null);
+    }
+
+    private static void closeAll(InstanceLock lock, FileIndex index, DockTable dock) {
+      try {
+        if (lock != null) {
+          lock.close();
+        }
+      } catch (IOException e) {
+        // the OS releases it with the process
+      }
+      if (index != null) {
+        index.close();
+      }
+      if (dock != null) {
+        dock.close();
+      }
+    }
+  }
+
   /** The Pekko config the daemon (and journal readers) run on: the journal file from state-dir. */
   public static Config pekkoConfig(Settings settings) {
     Duration phase = settings.shutdownGrace().plus(ABANDON_WAIT).plusSeconds(5);
@@ -152,21 +206,21 @@ public final class Daemon {
 
   /** First brings the file index up to date (start-up reads it), then starts the daemon's actors. */
   private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index, DockTable dock,
-      Telemetry telemetry, DaemonView view, CompletableFuture<RunSummary> once) {
+      Telemetry telemetry, DaemonView view, LogshipPart logship, CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
       context.pipeToSelf(JournalProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
       return Behaviors.receive(IndexReady.class)
           .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, dock, blocking,
-              telemetry, view, once))
+              telemetry, view, logship, once))
           .build();
     });
   }
 
   private static Behavior<IndexReady> startActors(ActorContext<IndexReady> context, IndexReady ready,
       Settings settings, Target target, FileIndex index, DockTable dock, Executor blocking, Telemetry telemetry,
-      DaemonView view, CompletableFuture<RunSummary> once) {
+      DaemonView view, LogshipPart logship, CompletableFuture<RunSummary> once) {
     if (ready.error() != null) {
       context.getLog().warn("the file index could not catch up ({}); files are looked up in the journal instead",
           ready.error().toString());
@@ -198,6 +252,10 @@ public final class Daemon {
       project(context, "dock-status", new DockStatusProjection(dock, index, settings.source().dir()), blocking);
       context.spawn(DockPoller.create(dock, index, settings.source().dir(), settings.legacyDb().pollInterval(),
           supervisor, blocking, settings.source().scan() ? null : summaryRef), "dock-table");
+    }
+    if (logship != null) {
+      context.spawn(LogShipper.create(logship.shipper(), settings.logship(), alerts, blocking, setup.clock(),
+          figures -> logship.latest().set(figures.observed())), "logship");
     }
     drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
     context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),

@@ -1,6 +1,7 @@
 package dev.mediaferry.observe;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -70,6 +71,42 @@ public final class Metrics {
         .register(registry);
     JvmMetrics.builder().register(registry);
     return this;
+  }
+
+  /** The log shipper's metrics, read at each scrape from its last cycle's figures. */
+  public void logship(Supplier<LogshipFigures> latest) {
+    counter("mediaferry_logship_lines_read", "Complete log lines read", latest, LogshipFigures::linesRead);
+    counter("mediaferry_logship_items_found", "Items (IPv4 addresses) found in the lines", latest,
+        LogshipFigures::itemsFound);
+    CounterWithCallback.builder().name("mediaferry_logship_duplicates")
+        .help("Items dropped as already sent: the same day (scope=day) or an earlier day (scope=global)")
+        .labelNames("scope").callback(callback -> {
+          callback.call(latest.get().duplicatesDay(), "day");
+          callback.call(latest.get().duplicatesGlobal(), "global");
+        }).register(registry);
+    counter("mediaferry_logship_new_items", "Items never sent before (within dedup.expire-days)", latest,
+        LogshipFigures::newItems);
+    counter("mediaferry_logship_uploaded_items", "Items in batches the endpoint acknowledged", latest,
+        LogshipFigures::uploadedItems);
+    counter("mediaferry_logship_uploaded_batches", "Batches the endpoint acknowledged", latest,
+        LogshipFigures::uploadedBatches);
+    counter("mediaferry_logship_failed_uploads", "Upload attempts that failed (retried)", latest,
+        LogshipFigures::failedAttempts);
+    GaugeWithCallback.builder().name("mediaferry_logship_queued_items")
+        .help("Items journaled and waiting for the endpoint's acknowledgement")
+        .callback(callback -> callback.call(latest.get().queuedItems())).register(registry);
+    GaugeWithCallback.builder().name("mediaferry_logship_queued_batches")
+        .help("Batches journaled and waiting for the endpoint's acknowledgement")
+        .callback(callback -> callback.call(latest.get().queuedBatches())).register(registry);
+    GaugeWithCallback.builder().name("mediaferry_logship_last_upload_timestamp_seconds")
+        .help("Unix time of the last acknowledged batch (0: none since start)").unit(Unit.SECONDS)
+        .callback(callback -> callback.call(latest.get().lastUploadMillis() / 1000.0)).register(registry);
+  }
+
+  private void counter(String name, String help, Supplier<LogshipFigures> latest,
+      java.util.function.ToLongFunction<LogshipFigures> value) {
+    CounterWithCallback.builder().name(name).help(help)
+        .callback(callback -> callback.call(value.applyAsLong(latest.get()))).register(registry);
   }
 
   public PrometheusRegistry registry() {

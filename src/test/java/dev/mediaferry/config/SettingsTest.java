@@ -1,6 +1,7 @@
 package dev.mediaferry.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,5 +98,33 @@ class SettingsTest {
         Cli.configFile(dir, "mediaferry { source { scan-intervall = 10s } }"));
     assertEquals(2, run.exitCode());
     assertTrue(run.stderr().contains("mediaferry.source.scan-interval"), run.stderr());
+  }
+
+  @Test
+  void theLogShipperIsOffByDefaultAndItsDedupHasAShortForm() throws Exception {
+    Settings defaults = Settings.load(Path.of(Cli.configFile(dir, "mediaferry.home = \"" + dir + "\"")));
+    assertFalse(defaults.logship().enabled());
+    assertEquals(Settings.DedupMode.DAY, defaults.logship().dedup());
+    assertEquals(100, defaults.logship().batchMaxItems());
+    assertEquals("MEDIAFERRY_LOGSHIP_API_KEY", defaults.logship().apiKeyEnv());
+    Settings shortForm = Settings.load(Path.of(Cli.configFile(dir, "mediaferry.logship.dedup = global")));
+    assertEquals(Settings.DedupMode.GLOBAL, shortForm.logship().dedup());
+    Settings longForm = Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.logship.dedup { mode = none, expire-days = 7 }")));
+    assertEquals(Settings.DedupMode.NONE, longForm.logship().dedup());
+    assertEquals(7, longForm.logship().expireDays());
+  }
+
+  @Test
+  void anEnabledLogShipperNeedsAnEndpointAndAKnownDedupMode() throws Exception {
+    var noEndpoint = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.logship.enabled = true"))));
+    assertTrue(noEndpoint.getMessage().contains("mediaferry.logship.endpoint"), noEndpoint.getMessage());
+    var badMode = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.logship.dedup = weekly"))));
+    assertTrue(badMode.getMessage().contains("day, global, none"), badMode.getMessage());
+    var missingKey = assertThrows(Settings.Invalid.class, () -> Settings.load(Path.of(Cli.configFile(dir,
+        "mediaferry.logship.api-key-env = MEDIAFERRY_TEST_NO_SUCH_VARIABLE"))).logship().apiKey());
+    assertTrue(missingKey.getMessage().contains("MEDIAFERRY_TEST_NO_SUCH_VARIABLE"), missingKey.getMessage());
   }
 }

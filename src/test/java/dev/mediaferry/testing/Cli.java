@@ -15,6 +15,11 @@ public final class Cli {
   private Cli() {}
 
   public static Process start(Path workDir, String... args) throws Exception {
+    return start(workDir, java.util.Map.of(), args);
+  }
+
+  /** With these environment variables added (MEDIAFERRY_LOGSHIP_API_KEY). */
+  public static Process start(Path workDir, java.util.Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // the logging of the shipped jar (not the test classpath's logback-test.xml): console and var/log files
@@ -23,7 +28,9 @@ public final class Cli {
         // port it got to state-dir/http-address, where `status` finds it)
         "-Xmx256m", "-Dmediaferry.http.port=0", "-cp", System.getProperty("java.class.path"), "dev.mediaferry.cli.Main"));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    return builder
         .directory(workDir.toFile())
         .redirectOutput(workDir.resolve("stdout.txt").toFile())
         .redirectError(workDir.resolve("stderr.txt").toFile())
@@ -31,7 +38,11 @@ public final class Cli {
   }
 
   public static Result run(Path workDir, String... args) throws Exception {
-    Process process = start(workDir, args);
+    return run(workDir, java.util.Map.of(), args);
+  }
+
+  public static Result run(Path workDir, java.util.Map<String, String> env, String... args) throws Exception {
+    Process process = start(workDir, env, args);
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("mediaferry " + String.join(" ", args) + " did not finish in 120 s");
