@@ -45,8 +45,13 @@ class ShipperTest {
 
   static Settings.Logship settings(Path dir, String endpoint, Path keyFile, Settings.DedupMode dedup,
       int batchItems, int queueItems) {
+    return settings(dir, endpoint, keyFile, dedup, batchItems, queueItems, Duration.ofHours(1));
+  }
+
+  static Settings.Logship settings(Path dir, String endpoint, Path keyFile, Settings.DedupMode dedup,
+      int batchItems, int queueItems, Duration batchMaxAge) {
     return new Settings.Logship(true, dir, "ramnit_*.log", "ipv4", dedup, 30, endpoint, "UNUSED_VARIABLE", keyFile,
-        "X-API-Key", batchItems, Duration.ofHours(1), queueItems, Duration.ofMillis(10), Duration.ofMillis(50),
+        "X-API-Key", batchItems, batchMaxAge, queueItems, Duration.ofMillis(10), Duration.ofMillis(50),
         Duration.ofSeconds(2), Duration.ofMillis(700), Duration.ofMillis(100));
   }
 

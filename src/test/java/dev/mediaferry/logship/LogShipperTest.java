@@ -1,0 +1,80 @@
+package dev.mediaferry.logship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mediaferry.config.Settings;
+import dev.mediaferry.observe.Alert;
+import dev.mediaferry.observe.AlertManager;
+import dev.mediaferry.observe.LogshipFigures;
+import dev.mediaferry.testing.RecordingApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipper's actor: alerts for a refused key and failing uploads, and their clearing. */
+@ExtendWith(LogCapturingExtension.class)
+class LogShipperTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @TempDir
+  Path home;
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void aRefusedKeyRaisesACriticalAlertThatClearsWhenTheFixedKeyIsTaken() throws Exception {
+    Path logs = Files.createDirectories(home.resolve("logs"));
+    Files.writeString(logs.resolve("ramnit_2026-11-24.log"), "10.9.0.1\n10.9.0.2\n");
+    Path key = home.resolve("api.key");
+    Files.writeString(key, "wrong");
+    try (RecordingApi api = new RecordingApi("X-API-Key", ShipperTest.KEY)) {
+      Settings.Logship settings = ShipperTest.settings(logs, api.url(), key, Settings.DedupMode.DAY, 100, 1000,
+          Duration.ofMillis(100));
+      Shipper shipper = Shipper.open(settings, home.resolve("state"), Clock.systemDefaultZone());
+      TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
+      AtomicReference<LogshipFigures> figures = new AtomicReference<>(LogshipFigures.NONE);
+      var actor = testKit.spawn(LogShipper.create(shipper, settings, alerts.getRef(),
+          Executors.newSingleThreadExecutor(), Clock.systemDefaultZone(), f -> figures.set(f.observed())));
+
+      AlertManager.Raise refused = (AlertManager.Raise) alerts.fishForMessage(Duration.ofSeconds(10), m ->
+          m instanceof AlertManager.Raise r && r.key().equals(LogShipper.REFUSED)
+              ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+      assertEquals(Alert.Severity.CRITICAL, refused.severity());
+      assertTrue(refused.message().contains("401"), refused.message());
+      assertEquals(2, figures.get().queuedItems()); // nothing dropped
+
+      Files.writeString(key, ShipperTest.KEY); // fixed: taken at the next try (retry.max later)
+      alerts.fishForMessage(Duration.ofSeconds(10), m ->
+          m instanceof AlertManager.Clear c && c.key().equals(LogShipper.REFUSED)
+              ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      assertEquals(2, figures.get().uploadedItems());
+      assertEquals(0, figures.get().queuedItems());
+      testKit.stop(actor);
+      shipper.close();
+    }
+  }
+
+  @Test
+  void backoffDoublesWithJitterUpToItsMaximum() {
+    for (int attempt = 1; attempt <= 12; attempt++) {
+      Duration wait = LogShipper.backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), attempt);
+      long ceiling = Math.min(60_000, 1000L << (attempt - 1));
+      assertTrue(wait.toMillis() >= ceiling / 2 && wait.toMillis() <= ceiling, attempt + ": " + wait);
+    }
+  }
+}
