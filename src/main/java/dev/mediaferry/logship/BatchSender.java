@@ -2,7 +2,6 @@ package dev.mediaferry.logship;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,9 +12,13 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +50,7 @@ public final class BatchSender {
   BatchSender(String endpoint, String keyHeader, Supplier<String> key, Duration connectTimeout,
       Duration requestTimeout) {
     this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+        .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     this.endpoint = URI.create(endpoint);
     this.keyHeader = keyHeader;
     this.key = key;
@@ -55,15 +58,36 @@ public final class BatchSender {
   }
 
   Answer send(ShipStore.Batch batch) throws InterruptedException {
-    return post(body(batch), batch.id());
+    return sendAll(List.of(batch)).get(0);
+  }
+
+  /** Sends the batches at once (each on its own request); their answers in the same order. */
+  List<Answer> sendAll(List<ShipStore.Batch> batches) throws InterruptedException {
+    List<CompletableFuture<Answer>> answers = new ArrayList<>(batches.size());
+    for (ShipStore.Batch batch : batches) {
+      answers.add(post(body(batch), batch.id()));
+    }
+    List<Answer> done = new ArrayList<>(batches.size());
+    for (CompletableFuture<Answer> answer : answers) {
+      try {
+        done.add(answer.get());
+      } catch (ExecutionException e) {
+        done.add(new RetryLater("upload to " + endpoint + " failed: " + e.getCause(), null));
+      }
+    }
+    return done;
   }
 
   /** An empty batch with a fixed id: reaches the endpoint with the key (logship check). */
   Answer probe() throws InterruptedException {
-    return post(json("mediaferry-check", "check", "", List.of()), "mediaferry-check");
+    try {
+      return post(json("mediaferry-check", "check", "", List.of()), "mediaferry-check").get();
+    } catch (ExecutionException e) {
+      return new RetryLater("upload to " + endpoint + " failed: " + e.getCause(), null);
+    }
   }
 
-  private Answer post(String json, String batchId) throws InterruptedException {
+  private CompletableFuture<Answer> post(String json, String batchId) {
     HttpRequest request;
     try {
       request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
@@ -72,19 +96,21 @@ public final class BatchSender {
           .header(keyHeader, key.get())
           .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     } catch (IllegalArgumentException e) {
-      return new Refused(0, "cannot build the request: " + e.getMessage());
+      return CompletableFuture.completedFuture(new Refused(0, "cannot build the request: " + e.getMessage()));
     }
-    HttpResponse<String> response;
-    try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .handle((response, error) -> error == null ? answer(response) : failed(error));
+  }
+
+  private Answer failed(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof HttpTimeoutException) {
       return new RetryLater("no answer from " + endpoint + " within " + requestTimeout.toSeconds() + " s", null);
-    } catch (ConnectException e) {
-      return new RetryLater("cannot connect to " + endpoint + ": " + e, null);
-    } catch (IOException e) {
-      return new RetryLater("upload to " + endpoint + " failed: " + e, null);
     }
-    return answer(response);
+    if (cause instanceof ConnectException) {
+      return new RetryLater("cannot connect to " + endpoint + ": " + cause, null);
+    }
+    return new RetryLater("upload to " + endpoint + " failed: " + cause, null);
   }
 
   private Answer answer(HttpResponse<String> response) {

@@ -102,6 +102,9 @@ public final class LogShipper {
     onQueue(cycle.queueFull());
     if (cycle.failure() == null) {
       delivered();
+      if (cycle.linesRead() > 0 || cycle.batchesSent() > 0) {
+        context.getSelf().tell(Tick.INSTANCE); // more may be waiting: go on now, not at the next tick
+      }
     } else if (cycle.failure() instanceof BatchSender.Refused refused) {
       refused(refused);
     } else if (cycle.failure() instanceof BatchSender.RetryLater retry) {

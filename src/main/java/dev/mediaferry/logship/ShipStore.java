@@ -12,10 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -84,6 +84,8 @@ final class ShipStore implements AutoCloseable {
       config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(10_000);
       config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+      // every item found is looked up in the dedup table: keep its pages in memory (16 MB, bounded)
+      config.setCacheSize(-16_000);
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
       try (Statement statement = connection.createStatement()) {
         for (String ddl : SCHEMA) {
@@ -185,51 +187,59 @@ final class ShipStore implements AutoCloseable {
 
   // --- batches ---
 
+  /** A batch to journal: the file's lines [from, to), their new items, the totals they add. */
+  record NewBatch(Followed followed, LocalDate day, long from, long to, Collection<String> items,
+      Map<Total, Long> totals) {}
+
   /**
-   * Journals a batch covering the file's lines [from, to): the batch, its items' seen-marks,
-   * the file's read offset and the totals, in one transaction. Returns the batch.
+   * Journals batches in one transaction: each batch, its items' seen-marks, its file's read
+   * offset (moved to the batch's end) and the totals. Returns them as journaled.
    */
-  Batch journal(Followed f, LocalDate day, long from, long to, java.util.Collection<String> items, Map<Total, Long> totals,
-      long nowMillis) throws SQLException {
-    String id = UUID.randomUUID().toString();
-    List<String> list = List.copyOf(items);
+  List<Batch> journal(List<NewBatch> batches, long nowMillis) throws SQLException {
     return inTransaction(() -> {
-      long seq;
+      List<Batch> journaled = new ArrayList<>(batches.size());
       try (PreparedStatement insert = connection.prepareStatement("INSERT INTO batches (id, followed_id, source, day, "
           + "from_offset, to_offset, item_count, items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        insert.setString(1, id);
-        insert.setLong(2, f.id());
-        insert.setString(3, f.path().getFileName().toString());
-        insert.setString(4, day.toString());
-        insert.setLong(5, from);
-        insert.setLong(6, to);
-        insert.setInt(7, list.size());
-        insert.setString(8, String.join("\n", list));
-        insert.setLong(9, nowMillis);
-        insert.executeUpdate();
-        try (ResultSet keys = insert.getGeneratedKeys()) {
-          keys.next();
-          seq = keys.getLong(1);
-        }
-      }
-      try (PreparedStatement mark = prepared("INSERT OR IGNORE INTO seen (item, day) VALUES (?, ?)")) {
-        for (String item : list) {
-          mark.setString(1, item);
-          mark.setString(2, day.toString());
-          mark.addBatch();
+          Statement.RETURN_GENERATED_KEYS);
+           PreparedStatement mark = connection.prepareStatement("INSERT OR IGNORE INTO seen (item, day) VALUES (?, ?)");
+           PreparedStatement offset = connection.prepareStatement("UPDATE followed SET read_offset = ? WHERE id = ?")) {
+        for (NewBatch b : batches) {
+          journaled.add(insert(insert, b, nowMillis));
+          for (String item : b.items()) {
+            mark.setString(1, item);
+            mark.setString(2, b.day().toString());
+            mark.addBatch();
+          }
+          offset.setLong(1, b.to());
+          offset.setLong(2, b.followed().id());
+          offset.addBatch();
+          add(b.totals());
         }
         mark.executeBatch();
+        offset.executeBatch();
       }
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE followed SET read_offset = ? WHERE id = ?")) {
-        update.setLong(1, to);
-        update.setLong(2, f.id());
-        update.executeUpdate();
-      }
-      add(totals);
-      return new Batch(seq, id, f.id(), f.path().getFileName().toString(), day, from, to, list, 0);
+      return journaled;
     });
+  }
+
+  private static Batch insert(PreparedStatement insert, NewBatch b, long nowMillis) throws SQLException {
+    String id = UUID.randomUUID().toString();
+    List<String> items = List.copyOf(b.items());
+    String source = b.followed().path().getFileName().toString();
+    insert.setString(1, id);
+    insert.setLong(2, b.followed().id());
+    insert.setString(3, source);
+    insert.setString(4, b.day().toString());
+    insert.setLong(5, b.from());
+    insert.setLong(6, b.to());
+    insert.setInt(7, items.size());
+    insert.setString(8, String.join("\n", items));
+    insert.setLong(9, nowMillis);
+    insert.executeUpdate();
+    try (ResultSet keys = insert.getGeneratedKeys()) {
+      keys.next();
+      return new Batch(keys.getLong(1), id, b.followed().id(), source, b.day(), b.from(), b.to(), items, 0);
+    }
   }
 
   /** The batches not yet acknowledged, oldest first, at most limit. */
@@ -265,21 +275,23 @@ final class ShipStore implements AutoCloseable {
     }
   }
 
-  /** The server took the batch: it is acknowledged, and its file's offset is done up to its end. */
-  void acknowledged(Batch batch, long nowMillis) throws SQLException {
+  /** The server took the batches: each is acknowledged, and its file's offset is done up to its end. */
+  void acknowledged(List<Batch> batches, long nowMillis) throws SQLException {
     inTransaction(() -> {
       try (PreparedStatement ack = connection.prepareStatement(
           "UPDATE batches SET acked_at = ?, items = '', attempts = attempts + 1 WHERE seq = ? AND acked_at IS NULL");
            PreparedStatement offset = connection.prepareStatement(
                "UPDATE followed SET acked_offset = max(acked_offset, ?) WHERE id = ?")) {
-        ack.setLong(1, nowMillis);
-        ack.setLong(2, batch.seq());
-        if (ack.executeUpdate() == 1) {
-          offset.setLong(1, batch.toOffset());
-          offset.setLong(2, batch.followedId());
-          offset.executeUpdate();
-          add(Map.of(Total.UPLOADED_ITEMS, (long) batch.items().size(), Total.UPLOADED_BATCHES,
-              batch.items().isEmpty() ? 0L : 1L));
+        for (Batch batch : batches) {
+          ack.setLong(1, nowMillis);
+          ack.setLong(2, batch.seq());
+          if (ack.executeUpdate() == 1) {
+            offset.setLong(1, batch.toOffset());
+            offset.setLong(2, batch.followedId());
+            offset.executeUpdate();
+            add(Map.of(Total.UPLOADED_ITEMS, (long) batch.items().size(), Total.UPLOADED_BATCHES,
+                batch.items().isEmpty() ? 0L : 1L));
+          }
         }
       }
       return null;
@@ -342,17 +354,21 @@ final class ShipStore implements AutoCloseable {
     return connection.prepareStatement(sql);
   }
 
-  private interface Work<T> {
-    T run() throws SQLException;
+  interface Work<T, E extends Exception> {
+    T run() throws E, SQLException;
   }
 
-  private <T> T inTransaction(Work<T> work) throws SQLException {
+  /** Runs work in one transaction; inside another, it is part of that one (committed with it). */
+  <T, E extends Exception> T inTransaction(Work<T, E> work) throws E, SQLException {
+    if (!connection.getAutoCommit()) {
+      return work.run();
+    }
     connection.setAutoCommit(false);
     try {
       T result = work.run();
       connection.commit();
       return result;
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception e) {
       connection.rollback();
       throw e;
     } finally {
