@@ -66,7 +66,7 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
   *UTF-8*|*utf8*|*UTF8*|*utf-8*) ;;
   *) export LC_ALL=C.UTF-8 ;;
 esac
-exec java \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
+exec java \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
 WRAPPER
 chmod 0755 "$dest$prefix/bin/mediaferry"
 

@@ -42,4 +42,12 @@ class ArchitectureTest {
   static final ArchRule nothingDependsOnTheCommandLine = noClasses()
       .that().resideOutsideOfPackage("dev.mediaferry.cli..")
       .should().dependOnClassesThat().resideInAPackage("dev.mediaferry.cli..");
+
+  /** The log shipper is a pipeline of its own: it shares the operator surface, never the file pipeline. */
+  @ArchTest
+  static final ArchRule theLogShipperStandsApartFromTheFilePipeline = noClasses()
+      .that().resideInAPackage("dev.mediaferry.logship..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.mediaferry.file..", "dev.mediaferry.transfer..",
+          "dev.mediaferry.targets..", "dev.mediaferry.journal..", "dev.mediaferry.deletion..",
+          "dev.mediaferry.discovery..", "dev.mediaferry.dock..", "dev.mediaferry.storage..");
 }

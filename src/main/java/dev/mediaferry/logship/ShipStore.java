@@ -84,8 +84,8 @@ final class ShipStore implements AutoCloseable {
       config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(10_000);
       config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
-      // every item found is looked up in the dedup table: keep its pages in memory (16 MB, bounded)
-      config.setCacheSize(-16_000);
+      // every item found is looked up in the dedup table: 4 MB of its pages in memory (RSS counts them)
+      config.setCacheSize(-4_000);
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
       try (Statement statement = connection.createStatement()) {
         for (String ddl : SCHEMA) {

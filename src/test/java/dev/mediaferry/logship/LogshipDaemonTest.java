@@ -68,10 +68,9 @@ class LogshipDaemonTest {
 
       // 1: killed while the server holds a request without answering (mid-batch)
       writer.lines("ramnit_2026-11-23.log", 150);
-      Process daemon = Cli.start(home, env, "run", "--config", config);
-      await().atMost(Duration.ofSeconds(60)).until(() -> api.acceptedItems().size() >= 20);
       api.mode(RecordingApi.Mode.HANG);
-      await().atMost(Duration.ofSeconds(30)).until(() -> api.hanging() > 0);
+      Process daemon = Cli.start(home, env, "run", "--config", config);
+      await().atMost(Duration.ofSeconds(60)).until(() -> api.hanging() > 0);
       output.append(killHard(daemon));
       api.mode(RecordingApi.Mode.OK);
 
