@@ -33,7 +33,8 @@ public final class LogShipper {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Cycled(Shipper.Cycle cycle, Throwable error) implements Command {}
+  /** uploaded: whether the cycle was allowed to upload (a cycle waiting for its retry only reads). */
+  private record Cycled(boolean uploaded, Shipper.Cycle cycle, Throwable error) implements Command {}
 
   public static Behavior<Command> create(Shipper shipper, Settings.Logship settings,
       ActorRef<AlertManager.Command> alerts, Executor blocking, Clock clock, Consumer<Shipper.Figures> figures) {
@@ -82,7 +83,8 @@ public final class LogShipper {
 
   private Behavior<Command> startCycle() {
     boolean upload = !clock.instant().isBefore(uploadAfter);
-    context.pipeToSelf(Blocking.supply(blocking, () -> shipper.cycle(upload, false)), Cycled::new);
+    context.pipeToSelf(Blocking.supply(blocking, () -> shipper.cycle(upload, false)),
+        (cycle, error) -> new Cycled(upload, cycle, error));
     return cycling();
   }
 
@@ -100,6 +102,9 @@ public final class LogShipper {
     Shipper.Cycle cycle = cycled.cycle();
     figures.accept(cycle.figures());
     onQueue(cycle.queueFull());
+    if (!cycled.uploaded()) {
+      return idle(); // waiting for the retry: says nothing about the endpoint
+    }
     if (cycle.failure() == null) {
       delivered();
       if (cycle.linesRead() > 0 || cycle.batchesSent() > 0) {

@@ -70,6 +70,33 @@ class LogShipperTest {
   }
 
   @Test
+  void cyclesThatWaitForTheRetryDoNotClearTheAlertOrResetTheBackoff() throws Exception {
+    Path logs = Files.createDirectories(home.resolve("logs"));
+    Files.writeString(logs.resolve("ramnit_2026-11-24.log"), "10.9.1.1\n");
+    Path key = home.resolve("api.key");
+    Files.writeString(key, "wrong");
+    try (RecordingApi api = new RecordingApi("X-API-Key", ShipperTest.KEY)) {
+      Settings.Logship settings = new Settings.Logship(true, logs, "ramnit_*.log", "ipv4", Settings.DedupMode.DAY, 30,
+          api.url(), "UNUSED", key, "X-API-Key", 100, Duration.ofMillis(100), 1000, Duration.ofHours(1),
+          Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(100));
+      Shipper shipper = Shipper.open(settings, home.resolve("state"), Clock.systemDefaultZone());
+      TestProbe<AlertManager.Command> alerts = testKit.createTestProbe();
+      var actor = testKit.spawn(LogShipper.create(shipper, settings, alerts.getRef(),
+          Executors.newSingleThreadExecutor(), Clock.systemDefaultZone(), f -> { }));
+      alerts.fishForMessage(Duration.ofSeconds(10), m ->
+          m instanceof AlertManager.Raise r && r.key().equals(LogShipper.REFUSED)
+              ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      // every later cycle (one queue message each) reads but may not upload until retry.max: none clears it
+      for (AlertManager.Command m : alerts.receiveSeveralMessages(5, Duration.ofSeconds(10))) {
+        assertTrue(!(m instanceof AlertManager.Clear c) || !c.key().equals(LogShipper.REFUSED), "cleared: " + m);
+      }
+      assertEquals(1, api.received().size()); // no upload before retry.max
+      testKit.stop(actor);
+      shipper.close();
+    }
+  }
+
+  @Test
   void backoffDoublesWithJitterUpToItsMaximum() {
     for (int attempt = 1; attempt <= 12; attempt++) {
       Duration wait = LogShipper.backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), attempt);
