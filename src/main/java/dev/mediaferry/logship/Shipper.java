@@ -148,6 +148,10 @@ public final class Shipper implements AutoCloseable {
 
   /** Opens the journal in stateDir; the API key is read at each upload (a fixed key file is picked up). */
   public static Shipper open(Settings.Logship settings, Path stateDir, Clock clock) throws IOException {
+    if (!Files.isDirectory(settings.dir())) {
+      LOG.warn("log shipper: the folder {} does not exist (yet); nothing is read until it does (check "
+          + "mediaferry.logship.dir)", settings.dir());
+    }
     ShipStore store = ShipStore.open(stateDir);
     try {
       BatchSender sender = new BatchSender(settings.endpoint(), settings.apiKeyHeader(), settings::apiKey,
