@@ -28,9 +28,15 @@ public abstract class ForwardingTarget implements Target {
     return real.uploadHashed(source, path, progress, cancel);
   }
 
+  /** Final: a wrapper intercepts hashing in one place, sha256(path, size), which every hash goes through. */
   @Override
-  public String sha256(String path) throws TargetException {
-    return real.sha256(path);
+  public final String sha256(String path) throws TargetException {
+    return sha256(path, UNKNOWN_SIZE);
+  }
+
+  @Override
+  public String sha256(String path, long size) throws TargetException {
+    return real.sha256(path, size);
   }
 
   @Override

@@ -41,7 +41,7 @@ public final class StoredCopy {
     if (stored != bytes) {
       return new Check(path, Verdict.OTHER_SIZE, stored, null);
     }
-    String storedSha = target.sha256(path);
+    String storedSha = target.sha256(path, stored);
     return new Check(path, storedSha.equals(sha256) ? Verdict.SAME : Verdict.OTHER_CONTENT, stored, storedSha);
   }
 }

@@ -47,6 +47,18 @@ public interface Target extends AutoCloseable {
   /** SHA-256 (lower-case hex) of the file's content as stored on the target. */
   String sha256(String path) throws TargetException;
 
+  /** The size argument of sha256 when no stat was made. */
+  long UNKNOWN_SIZE = -1;
+
+  /**
+   * The same, for a file a stat just found to be size bytes long (or UNKNOWN_SIZE): a target
+   * may hash a small file a cheaper way (the NAS shell without its keep-alive ticker). The
+   * answer is the same.
+   */
+  default String sha256(String path, long size) throws TargetException {
+    return sha256(path);
+  }
+
   /** The file's size and time, or empty when nothing is at path. */
   Optional<RemoteStat> stat(String path) throws TargetException;
 

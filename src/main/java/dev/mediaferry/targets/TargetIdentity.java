@@ -161,9 +161,9 @@ public final class TargetIdentity {
     }
 
     @Override
-    public String sha256(String path) throws TargetException {
+    public String sha256(String path, long size) throws TargetException {
       checkIdentity();
-      return real.sha256(path);
+      return real.sha256(path, size);
     }
 
     @Override

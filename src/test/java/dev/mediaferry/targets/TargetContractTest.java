@@ -80,6 +80,7 @@ abstract class TargetContractTest {
 
     assertEquals(TestFiles.sha256(src), sha);
     assertEquals(sha, target.sha256("2025/03/04/a.bin"));
+    assertEquals(sha, target.sha256("2025/03/04/a.bin", Files.size(src))); // the small-file way, same answer
     assertEquals(sha, TestFiles.sha256(base.resolve("2025/03/04/a.bin")));
     assertEquals(3_000_001, target.stat("2025/03/04/a.bin").orElseThrow().size());
     assertEquals(3_000_001, progress.get());
@@ -261,9 +262,9 @@ abstract class TargetContractTest {
     AtomicLong hashedAfterwards = new AtomicLong();
     Target counting = new ForwardingTarget(target) {
       @Override
-      public String sha256(String path) throws TargetException {
+      public String sha256(String path, long size) throws TargetException {
         hashedAfterwards.incrementAndGet();
-        return real.sha256(path);
+        return real.sha256(path, size);
       }
     };
 

@@ -46,6 +46,9 @@ final class RemoteShell implements AutoCloseable {
       "         kill $t 2>/dev/null; wait $t 2>/dev/null",
       "         if [ $s -eq 0 ]; then echo \"OK $r\"; else echo \"ERR hash failed\"; fi",
       "       else echo \"ERR not a readable file\"; fi ;;",
+      "    Q) if [ -f \"$p\" ] && [ -r \"$p\" ]; then",
+      "         if r=$(h < \"$p\"); then echo \"OK $r\"; else echo \"ERR hash failed\"; fi",
+      "       else echo \"ERR not a readable file\"; fi ;;",
       "    P) case $n in *[!0-9]*|\"\") echo \"ERR bad length\" ;; *)",
       "         if [ -f \"$p\" ] && [ -r \"$p\" ]; then",
       "           (while sleep 1; do echo WAIT; done) & t=$!",
@@ -130,7 +133,16 @@ final class RemoteShell implements AutoCloseable {
 
   /** SHA-256 (hex) of the file at the absolute path; null when the NAS cannot read it. */
   String sha256(String absolutePath) throws IOException {
-    String reply = ask("H", absolutePath);
+    return sha256(absolutePath, false);
+  }
+
+  /**
+   * quick: the file is known to be small, so the NAS hashes it without the WAIT ticker (a
+   * subshell and a sleep process fewer per file); a large one keeps it, or the reply deadline
+   * would end a long hash.
+   */
+  String sha256(String absolutePath, boolean quick) throws IOException {
+    String reply = ask(quick ? "Q" : "H", absolutePath);
     String hash = reply.startsWith("OK ") && reply.length() >= 3 + 64 ? reply.substring(3, 3 + 64) : null;
     return hash != null && hash.matches("[0-9a-f]{64}") ? hash : null;
   }

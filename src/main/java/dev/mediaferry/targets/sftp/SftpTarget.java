@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class SftpTarget implements Target {
   private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
   private static final int READ_AHEAD = 32;
+  /**
+   * Smaller files are hashed on the NAS in well under a second even by a slow CPU (64 MiB at
+   * 100 MB/s: 0.7 s), so the reply needs no keep-alive before the idle deadline.
+   */
+  static final long QUICK_HASH_MAX = 64L << 20;
 
   private final SftpEndpoint endpoint;
   private final Settings.Sftp settings;
@@ -144,12 +149,18 @@ public final class SftpTarget implements Target {
 
   @Override
   public String sha256(String path) throws TargetException {
+    return sha256(path, UNKNOWN_SIZE);
+  }
+
+  /** A file under QUICK_HASH_MAX is hashed without the shell's keep-alive ticker (two processes fewer). */
+  @Override
+  public String sha256(String path, long size) throws TargetException {
     return withConnection("hash", path, (c, remote) -> {
       RemoteShell shell = shellOrNull(c);
       if (shell == null) {
         return readBack(c, remote);
       }
-      String sha = shell.sha256(remote);
+      String sha = shell.sha256(remote, size >= 0 && size < QUICK_HASH_MAX);
       if (sha == null) {
         throw new TargetException(ErrorKind.TRANSIENT, "the NAS " + endpoint.host() + " could not hash " + remote
             + " (missing or unreadable)");

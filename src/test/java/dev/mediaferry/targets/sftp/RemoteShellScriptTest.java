@@ -57,4 +57,25 @@ class RemoteShellScriptTest {
       shell.waitFor(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aQuickHashAnswersWithoutTheTickerForAnyNameAndRefusesWhatItCannotRead() throws Exception {
+    Path file = TestFiles.write(dir.resolve("it's $(touch pwned) -n\nclip.mp4"), 100_000, 3);
+    Process shell = new ProcessBuilder("/bin/sh", "-c", RemoteShell.script()).start();
+    try (OutputStream in = shell.getOutputStream();
+         BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII))) {
+      assertEquals("READY", out.readLine());
+      in.write(("Q " + RemoteShell.octalEscaped(file.toString()) + "\n").getBytes(StandardCharsets.US_ASCII));
+      in.write(("Q " + RemoteShell.octalEscaped(dir.resolve("missing").toString()) + "\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+      String reply = out.readLine();
+      assertTrue(reply.startsWith("OK " + TestFiles.sha256(file)), reply);
+      assertEquals("ERR not a readable file", out.readLine());
+      assertTrue(Files.notExists(dir.resolve("pwned")) && Files.notExists(Path.of("pwned")), "the name ran");
+    } finally {
+      shell.destroy();
+      shell.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 }
