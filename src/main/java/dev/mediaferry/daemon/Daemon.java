@@ -83,7 +83,15 @@ public final class Daemon {
     DaemonView view = new DaemonView(telemetry, index, new DaemonView.About(version(), System.currentTimeMillis(),
         settings.source().dir().toString(), target.describe(), settings.journalFile().toString()));
     LogshipPart logship = LogshipPart.open(settings, view.metrics(), index, dock);
-    OperatorEndpoints endpoints = openEndpoints(settings, view, index, dock);
+    OperatorEndpoints endpoints;
+    try {
+      endpoints = openEndpoints(settings, view, index, dock);
+    } catch (IOException | RuntimeException e) {
+      if (logship != null) {
+        logship.close(); // its lock too: a port in use (exit 2) must not hold the shipper's journal
+      }
+      throw e;
+    }
     ActorSystem<IndexReady> system = ActorSystem.create(
         guardian(settings, target, index, dock, telemetry, view, logship, once ? summary : null), "mediaferry",
         pekkoConfig(settings));
