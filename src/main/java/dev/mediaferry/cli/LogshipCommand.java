@@ -133,9 +133,10 @@ final class LogshipCommand implements Callable<Integer> {
           System.out.println("logship: no journal yet in " + settings.stateDir() + " (the shipper has not run)");
           return ExitCode.OK;
         }
-        System.out.println(statusLines(reader.figures(), reader.distinctItems()));
-        System.out.println("queue health: " + (reader.figures().queuedItems() >= settings.logship().queueMaxItems()
-            ? "FULL (reading paused until batches are acknowledged)" : "ok (" + reader.figures().queuedItems()
+        Shipper.Figures figures = reader.figures();
+        System.out.println(statusLines(figures, reader.distinctItems()));
+        System.out.println("queue health: " + (figures.queuedItems() >= settings.logship().queueMaxItems()
+            ? "FULL (reading paused until batches are acknowledged)" : "ok (" + figures.queuedItems()
             + " of " + settings.logship().queueMaxItems() + " items)"));
       }
       return ExitCode.OK;

@@ -2,6 +2,7 @@ package dev.mediaferry.logship;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mediaferry.config.Settings;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,18 +48,21 @@ public final class BatchSender {
   private final Supplier<String> key;
   private final Duration requestTimeout;
 
+  /** To the configured endpoint; the key is read at each request (a fixed key file is picked up). */
+  static BatchSender of(Settings.Logship settings) {
+    return new BatchSender(settings.endpoint(), settings.apiKeyHeader(), settings::apiKey,
+        settings.connectTimeout(), settings.requestTimeout());
+  }
+
   BatchSender(String endpoint, String keyHeader, Supplier<String> key, Duration connectTimeout,
       Duration requestTimeout) {
+    // plain HTTP/1.1: no h2c upgrade attempted on each new connection to an http:// endpoint
     this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     this.endpoint = URI.create(endpoint);
     this.keyHeader = keyHeader;
     this.key = key;
     this.requestTimeout = requestTimeout;
-  }
-
-  Answer send(ShipStore.Batch batch) throws InterruptedException {
-    return sendAll(List.of(batch)).get(0);
   }
 
   /** Sends the batches at once (each on its own request); their answers in the same order. */

@@ -33,8 +33,7 @@ public final class LogShipper {
 
   private enum Tick implements Command { INSTANCE }
 
-  /** uploaded: whether the cycle was allowed to upload (a cycle waiting for its retry only reads). */
-  private record Cycled(boolean uploaded, Shipper.Cycle cycle, Throwable error) implements Command {}
+  private record Cycled(Shipper.Cycle cycle, Throwable error) implements Command {}
 
   public static Behavior<Command> create(Shipper shipper, Settings.Logship settings,
       ActorRef<AlertManager.Command> alerts, Executor blocking, Clock clock, Consumer<Shipper.Figures> figures) {
@@ -83,8 +82,7 @@ public final class LogShipper {
 
   private Behavior<Command> startCycle() {
     boolean upload = !clock.instant().isBefore(uploadAfter);
-    context.pipeToSelf(Blocking.supply(blocking, () -> shipper.cycle(upload, false)),
-        (cycle, error) -> new Cycled(upload, cycle, error));
+    context.pipeToSelf(Blocking.supply(blocking, () -> shipper.cycle(upload, false)), Cycled::new);
     return cycling();
   }
 
@@ -102,7 +100,7 @@ public final class LogShipper {
     Shipper.Cycle cycle = cycled.cycle();
     figures.accept(cycle.figures());
     onQueue(cycle.queueFull());
-    if (!cycled.uploaded()) {
+    if (!cycle.uploaded()) {
       return idle(); // waiting for the retry: says nothing about the endpoint
     }
     if (cycle.failure() == null) {

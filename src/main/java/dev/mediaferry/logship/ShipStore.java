@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +59,25 @@ final class ShipStore implements AutoCloseable {
       "CREATE INDEX IF NOT EXISTS seen_by_day ON seen(day)",
       "CREATE TABLE IF NOT EXISTS totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
 
-  /** A file followed; offsets in bytes from its start. */
-  record Followed(long id, Path path, String fileKey, String fingerprint, int fingerprintLength, long readOffset,
-      long ackedOffset) {}
+  /** A file followed; readOffset in bytes from its start (acked_offset stays in the table, for status). */
+  record Followed(long id, Path path, String fileKey, String fingerprint, int fingerprintLength, long readOffset) {
+
+    Followed at(Path newPath, String newFileKey) {
+      return new Followed(id, newPath, newFileKey, fingerprint, fingerprintLength, readOffset);
+    }
+
+    Followed withFingerprint(String newFingerprint, int length) {
+      return new Followed(id, path, fileKey, newFingerprint, length, readOffset);
+    }
+
+    Followed readTo(long offset) {
+      return new Followed(id, path, fileKey, fingerprint, fingerprintLength, offset);
+    }
+  }
 
   /** A journaled batch; items empty once acknowledged. */
   record Batch(long seq, String id, long followedId, String source, LocalDate day, long fromOffset, long toOffset,
-      List<String> items, int attempts) {}
+      List<String> items) {}
 
   private final Path file;
   private final Connection connection;
@@ -108,12 +121,12 @@ final class ShipStore implements AutoCloseable {
   List<Followed> followed() throws SQLException {
     List<Followed> all = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT id, path, file_key, fingerprint, fingerprint_length, read_offset, acked_offset FROM followed "
+        "SELECT id, path, file_key, fingerprint, fingerprint_length, read_offset FROM followed "
             + "WHERE retired_at IS NULL ORDER BY id");
          ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         all.add(new Followed(rows.getLong(1), Path.of(rows.getString(2)), rows.getString(3), rows.getString(4),
-            rows.getInt(5), rows.getLong(6), rows.getLong(7)));
+            rows.getInt(5), rows.getLong(6)));
       }
     }
     return all;
@@ -129,7 +142,7 @@ final class ShipStore implements AutoCloseable {
       insert.executeUpdate();
       try (ResultSet keys = insert.getGeneratedKeys()) {
         keys.next();
-        return new Followed(keys.getLong(1), path, fileKey, fingerprint, fingerprintLength, 0, 0);
+        return new Followed(keys.getLong(1), path, fileKey, fingerprint, fingerprintLength, 0);
       }
     }
   }
@@ -198,6 +211,7 @@ final class ShipStore implements AutoCloseable {
   List<Batch> journal(List<NewBatch> batches, long nowMillis) throws SQLException {
     return inTransaction(() -> {
       List<Batch> journaled = new ArrayList<>(batches.size());
+      Map<Total, Long> totals = new EnumMap<>(Total.class);
       try (PreparedStatement insert = connection.prepareStatement("INSERT INTO batches (id, followed_id, source, day, "
           + "from_offset, to_offset, item_count, items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
           Statement.RETURN_GENERATED_KEYS);
@@ -213,10 +227,11 @@ final class ShipStore implements AutoCloseable {
           offset.setLong(1, b.to());
           offset.setLong(2, b.followed().id());
           offset.addBatch();
-          add(b.totals());
+          b.totals().forEach((total, n) -> totals.merge(total, n, Long::sum));
         }
         mark.executeBatch();
         offset.executeBatch();
+        add(totals);
       }
       return journaled;
     });
@@ -238,7 +253,7 @@ final class ShipStore implements AutoCloseable {
     insert.executeUpdate();
     try (ResultSet keys = insert.getGeneratedKeys()) {
       keys.next();
-      return new Batch(keys.getLong(1), id, b.followed().id(), source, b.day(), b.from(), b.to(), items, 0);
+      return new Batch(keys.getLong(1), id, b.followed().id(), source, b.day(), b.from(), b.to(), items);
     }
   }
 
@@ -246,14 +261,14 @@ final class ShipStore implements AutoCloseable {
   List<Batch> unacknowledged(int limit) throws SQLException {
     List<Batch> batches = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement("SELECT seq, id, followed_id, source, day, from_offset, "
-        + "to_offset, items, attempts FROM batches WHERE acked_at IS NULL ORDER BY seq LIMIT ?")) {
+        + "to_offset, items FROM batches WHERE acked_at IS NULL ORDER BY seq LIMIT ?")) {
       select.setInt(1, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           String items = rows.getString(8);
           batches.add(new Batch(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
               LocalDate.parse(rows.getString(5)), rows.getLong(6), rows.getLong(7),
-              items.isEmpty() ? List.of() : List.of(items.split("\n")), rows.getInt(9)));
+              items.isEmpty() ? List.of() : List.of(items.split("\n"))));
         }
       }
     }
@@ -278,6 +293,7 @@ final class ShipStore implements AutoCloseable {
   /** The server took the batches: each is acknowledged, and its file's offset is done up to its end. */
   void acknowledged(List<Batch> batches, long nowMillis) throws SQLException {
     inTransaction(() -> {
+      Map<Total, Long> totals = new EnumMap<>(Total.class);
       try (PreparedStatement ack = connection.prepareStatement(
           "UPDATE batches SET acked_at = ?, items = '', attempts = attempts + 1 WHERE seq = ? AND acked_at IS NULL");
            PreparedStatement offset = connection.prepareStatement(
@@ -289,10 +305,11 @@ final class ShipStore implements AutoCloseable {
             offset.setLong(1, batch.toOffset());
             offset.setLong(2, batch.followedId());
             offset.executeUpdate();
-            add(Map.of(Total.UPLOADED_ITEMS, (long) batch.items().size(), Total.UPLOADED_BATCHES,
-                batch.items().isEmpty() ? 0L : 1L));
+            totals.merge(Total.UPLOADED_ITEMS, (long) batch.items().size(), Long::sum);
+            totals.merge(Total.UPLOADED_BATCHES, batch.items().isEmpty() ? 0L : 1L, Long::sum);
           }
         }
+        add(totals);
       }
       return null;
     });

@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,11 +64,12 @@ public final class Shipper implements AutoCloseable {
     UPLOADED_BATCHES, FAILED_ATTEMPTS }
 
   /**
-   * What one cycle did; failure null when every batch it tried was taken; caughtUp when its read
-   * reached the end of every file (false: paused by a full queue).
+   * What one cycle did; uploaded: whether it was allowed to upload (one waiting for its retry
+   * only reads, and says nothing about the endpoint); failure null when every batch it tried
+   * was taken; caughtUp when its read reached the end of every file (false: paused by a full queue).
    */
-  public record Cycle(long linesRead, boolean caughtUp, long batchesSent, BatchSender.Answer failure,
-      boolean queueFull, Figures figures) {
+  public record Cycle(long linesRead, boolean caughtUp, boolean uploaded, long batchesSent,
+      BatchSender.Answer failure, boolean queueFull, Figures figures) {
 
     /** Nothing new was read and nothing was left to read. */
     public boolean readAll() {
@@ -154,9 +156,7 @@ public final class Shipper implements AutoCloseable {
     }
     ShipStore store = ShipStore.open(stateDir);
     try {
-      BatchSender sender = new BatchSender(settings.endpoint(), settings.apiKeyHeader(), settings::apiKey,
-          settings.connectTimeout(), settings.requestTimeout());
-      return new Shipper(settings, store, sender, clock);
+      return new Shipper(settings, store, BatchSender.of(settings), clock);
     } catch (IllegalArgumentException bad) {
       closeQuietly(store);
       throw new Settings.Invalid(bad.getMessage()); // extract or endpoint: the message names the key
@@ -193,13 +193,12 @@ public final class Shipper implements AutoCloseable {
         sent += window.size();
       }
     }
-    return new Cycle(lines, caughtUp, sent, failure, queueFull(), figures());
+    return new Cycle(lines, caughtUp, upload, sent, failure, queueFull(), figures());
   }
 
   /** Reaches the endpoint with the key: an empty batch with the id mediaferry-check. */
   public static BatchSender.Answer probe(Settings.Logship settings) throws InterruptedException {
-    return new BatchSender(settings.endpoint(), settings.apiKeyHeader(), settings::apiKey, settings.connectTimeout(),
-        settings.requestTimeout()).probe();
+    return BatchSender.of(settings).probe();
   }
 
   /** The journal read for status, beside a running shipper; null when there is none yet. */
@@ -251,11 +250,11 @@ public final class Shipper implements AutoCloseable {
   /** Sends the batches at once; acknowledges each one taken; returns the first failure, or null. */
   private BatchSender.Answer send(List<ShipStore.Batch> batches) throws SQLException, InterruptedException {
     List<ShipStore.Batch> withItems = batches.stream().filter(b -> !b.items().isEmpty()).toList();
-    List<BatchSender.Answer> answers = sender.sendAll(withItems);
+    Iterator<BatchSender.Answer> answers = sender.sendAll(withItems).iterator(); // in the order of withItems
     BatchSender.Answer failure = null;
     List<ShipStore.Batch> taken = new ArrayList<>();
     for (ShipStore.Batch batch : batches) {
-      BatchSender.Answer answer = batch.items().isEmpty() ? null : answers.get(withItems.indexOf(batch));
+      BatchSender.Answer answer = batch.items().isEmpty() ? null : answers.next();
       if (answer == null || answer instanceof BatchSender.Accepted) {
         taken.add(batch); // an empty batch: lines with nothing new, their offset is done
         lastUpload = answer == null ? lastUpload : clock.instant();
@@ -310,8 +309,11 @@ public final class Shipper implements AutoCloseable {
   }
 
   private List<Tail> tailsAfterListing() throws IOException, SQLException {
-    for (LogFiles.Listed listed : files.list()) {
-      reconcile(listed);
+    List<LogFiles.Listed> listing = files.list();
+    Set<String> listedKeys = new HashSet<>();
+    listing.forEach(l -> listedKeys.add(l.fileKey()));
+    for (LogFiles.Listed listed : listing) {
+      reconcile(listed, listedKeys);
     }
     return List.copyOf(tails.values());
   }
@@ -327,7 +329,7 @@ public final class Shipper implements AutoCloseable {
   }
 
   /** Matches a listed file to the file it was (by inode, else by its first bytes), or follows it as new. */
-  private void reconcile(LogFiles.Listed listed) throws IOException, SQLException {
+  private void reconcile(LogFiles.Listed listed, Set<String> listedKeys) throws IOException, SQLException {
     Tail known = tails.values().stream().filter(t -> t.record.fileKey().equals(listed.fileKey())).findFirst()
         .orElse(null);
     if (known != null) {
@@ -345,18 +347,23 @@ public final class Shipper implements AutoCloseable {
     if (listed.size() == 0) {
       return; // nothing to identify it by yet
     }
-    Optional<Tail> moved = movedHere(listed);
+    Optional<Tail> moved = movedHere(listed, listedKeys);
     if (moved.isPresent()) {
       LOG.info("log {} is {} copied to a new inode: followed on from byte {}", listed.path(),
           moved.get().record.path(), moved.get().position);
-      moved.get().record = withIdentity(moved.get().record, listed);
+      moved.get().record = moved.get().record.at(listed.path(), listed.fileKey());
       store.update(moved.get().record);
       return;
     }
+    follow(listed);
+    LOG.info("log {}: followed from its start", listed.path());
+  }
+
+  /** A file read from its start: fingerprinted over its first bytes and journaled as followed. */
+  private void follow(LogFiles.Listed listed) throws IOException, SQLException {
     int length = (int) Math.min(FINGERPRINT_BYTES, listed.size());
     ShipStore.Followed f = store.follow(listed.path(), listed.fileKey(), fingerprint(listed.path(), length), length);
     tails.put(f.id(), new Tail(f));
-    LOG.info("log {}: followed from its start", listed.path());
   }
 
   /** Shorter than what was read, or other first bytes: truncated or rewritten; read it again as a new file. */
@@ -369,10 +376,7 @@ public final class Shipper implements AutoCloseable {
     store.retire(known.record.id(), clock.millis());
     tails.remove(known.record.id());
     if (listed.size() > 0) {
-      int length = (int) Math.min(FINGERPRINT_BYTES, listed.size());
-      ShipStore.Followed f = store.follow(listed.path(), listed.fileKey(), fingerprint(listed.path(), length),
-          length);
-      tails.put(f.id(), new Tail(f));
+      follow(listed);
     }
   }
 
@@ -381,20 +385,16 @@ public final class Shipper implements AutoCloseable {
     boolean renamed = !known.record.path().equals(listed.path());
     int length = (int) Math.min(FINGERPRINT_BYTES, listed.size());
     if (renamed || length > known.record.fingerprintLength()) {
-      ShipStore.Followed r = known.record;
-      known.record = new ShipStore.Followed(r.id(), listed.path(), r.fileKey(),
-          length > r.fingerprintLength() ? fingerprint(listed.path(), length) : r.fingerprint(),
-          Math.max(length, r.fingerprintLength()), r.readOffset(), r.ackedOffset());
+      known.record = known.record.at(listed.path(), known.record.fileKey());
+      if (length > known.record.fingerprintLength()) {
+        known.record = known.record.withFingerprint(fingerprint(listed.path(), length), length);
+      }
       store.update(known.record);
     }
   }
 
   /** A followed file whose inode is gone and whose first bytes this new inode has: the same log, copied. */
-  private Optional<Tail> movedHere(LogFiles.Listed listed) throws IOException {
-    Set<String> listedKeys = new HashSet<>();
-    for (LogFiles.Listed l : files.list()) {
-      listedKeys.add(l.fileKey());
-    }
+  private Optional<Tail> movedHere(LogFiles.Listed listed, Set<String> listedKeys) throws IOException {
     for (Tail tail : tails.values()) {
       if (!listedKeys.contains(tail.record.fileKey()) && listed.size() >= tail.position
           && sameStart(tail.record, listed.path())) {
@@ -402,11 +402,6 @@ public final class Shipper implements AutoCloseable {
       }
     }
     return Optional.empty();
-  }
-
-  private static ShipStore.Followed withIdentity(ShipStore.Followed r, LogFiles.Listed listed) {
-    return new ShipStore.Followed(r.id(), listed.path(), listed.fileKey(), r.fingerprint(), r.fingerprintLength(),
-        r.readOffset(), r.ackedOffset());
   }
 
   private static boolean sameStart(ShipStore.Followed record, Path path) throws IOException {
@@ -550,9 +545,7 @@ public final class Shipper implements AutoCloseable {
     tail.open = null;
     List<ShipStore.Batch> journaled = store.journal(List.of(new ShipStore.NewBatch(tail.record, open.day, open.from,
         open.to, open.items, open.totals)), clock.millis());
-    ShipStore.Followed r = tail.record;
-    tail.record = new ShipStore.Followed(r.id(), r.path(), r.fileKey(), r.fingerprint(), r.fingerprintLength(),
-        open.to, r.ackedOffset());
+    tail.record = tail.record.readTo(open.to);
     queuedItems += journaled.get(0).items().size();
   }
 
