@@ -9,15 +9,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The log shipper's HTTP API, on 127.0.0.1: records every batch it receives (id, items, key),
@@ -129,23 +130,19 @@ public final class RecordingApi implements AutoCloseable {
 
   /** Items in batches answered 200, with the ids of the batches that carried each. */
   public Map<String, Set<String>> acceptedItems() {
-    Map<String, Set<String>> ids = new ConcurrentHashMap<>();
-    for (Received r : received()) {
-      if (r.answered() == 200) {
-        for (String item : r.items()) {
-          ids.computeIfAbsent(item, k -> new HashSet<>()).add(r.batchId());
-        }
-      }
-    }
-    return ids;
+    return itemsOf(r -> r.answered() == 200);
   }
 
   /** Every item that reached the server in any request (answered or not). */
   public Map<String, Set<String>> allItems() {
-    Map<String, Set<String>> ids = new ConcurrentHashMap<>();
+    return itemsOf(r -> true);
+  }
+
+  private Map<String, Set<String>> itemsOf(Predicate<Received> which) {
+    Map<String, Set<String>> ids = new HashMap<>();
     for (Received r : received()) {
-      for (String item : r.items()) {
-        ids.computeIfAbsent(item, k -> new HashSet<>()).add(r.batchId());
+      if (which.test(r)) {
+        r.items().forEach(item -> ids.computeIfAbsent(item, k -> new HashSet<>()).add(r.batchId()));
       }
     }
     return ids;
