@@ -98,6 +98,8 @@ public final class Shipper implements AutoCloseable {
   private final Clock clock;
   private final Map<Long, Tail> tails = new LinkedHashMap<>();
   private long queuedItems;
+  /** Items in open batches (read, not yet journaled). */
+  private long openItems;
   private Instant lastUpload;
   private LocalDate expiredThrough;
 
@@ -272,9 +274,9 @@ public final class Shipper implements AutoCloseable {
 
   // --- reading ---
 
+  /** Checked after every line: kept as two counters, not summed over the open batches each time. */
   private boolean queueFull() {
-    long open = tails.values().stream().mapToLong(t -> t.open == null ? 0 : t.open.items.size()).sum();
-    return queuedItems + open >= settings.queueMaxItems();
+    return queuedItems + openItems >= settings.queueMaxItems();
   }
 
   private record Read(long lines, boolean caughtUp) {}
@@ -298,6 +300,7 @@ public final class Shipper implements AutoCloseable {
   private void resync() {
     try {
       tails.clear();
+      openItems = 0; // the open batches went with the tails
       for (ShipStore.Followed f : store.followed()) {
         tails.put(f.id(), new Tail(f));
       }
@@ -495,7 +498,9 @@ public final class Shipper implements AutoCloseable {
 
   private void addDeduplicated(OpenBatch open, String item) throws SQLException {
     if (settings.dedup() == Settings.DedupMode.NONE) {
-      open.items.add(item);
+      if (open.items.add(item)) {
+        openItems++;
+      }
       return;
     }
     if (open.items.contains(item)) {
@@ -513,7 +518,9 @@ public final class Shipper implements AutoCloseable {
     } else if (settings.dedup() == Settings.DedupMode.GLOBAL && !days.isEmpty()) {
       open.count(Total.DUPLICATES_GLOBAL);
     } else {
-      open.items.add(item);
+      if (open.items.add(item)) {
+        openItems++;
+      }
       if (days.isEmpty()) {
         open.count(Total.NEW_ITEMS);
       }
@@ -543,6 +550,7 @@ public final class Shipper implements AutoCloseable {
   private void journal(Tail tail) throws SQLException {
     OpenBatch open = tail.open;
     tail.open = null;
+    openItems -= open.items.size();
     List<ShipStore.Batch> journaled = store.journal(List.of(new ShipStore.NewBatch(tail.record, open.day, open.from,
         open.to, open.items, open.totals)), clock.millis());
     tail.record = tail.record.readTo(open.to);
