@@ -3,6 +3,7 @@ package dev.mediaferry.journal;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.targets.TargetIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,8 +89,14 @@ public final class JournalDatabase {
       }
 
       @Override
-      public boolean journalHasFiles() throws IOException {
-        return query(dbFile, "SELECT 1 FROM event_journal LIMIT 1") != null;
+      public boolean journalDeliveredFiles() throws IOException {
+        // Verified under its class name of today or of before the move (MovedEventClasses), or an index
+        // row past it; files only discovered or failed (a fresh install whose first attempts failed) don't count
+        return query(dbFile, "SELECT 1 FROM event_journal WHERE event_ser_manifest IN (?, ?) LIMIT 1",
+            FileEvent.Verified.class.getName(), MovedEventClasses.OLD_EVENT + "Verified") != null
+            || query(dbFile, "SELECT 1 FROM sqlite_master WHERE name = 'file_index'") != null
+            && query(dbFile, "SELECT 1 FROM file_index WHERE status IN ('VERIFIED', 'PENDING_DELETE', 'DELETED', "
+                + "'PURGED') LIMIT 1") != null;
       }
     };
   }

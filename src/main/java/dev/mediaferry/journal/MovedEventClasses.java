@@ -11,7 +11,7 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  * name in application.conf (pekko.serialization.jackson.migrations).
  */
 public final class MovedEventClasses extends JacksonMigration {
-  private static final String OLD_EVENT = "dev.mediaferry.transfer.FileTransfer$";
+  static final String OLD_EVENT = "dev.mediaferry.transfer.FileTransfer$";
 
   static final Map<String, String> NEW_NAMES = Map.of("dev.mediaferry.transfer.FileState",
       "dev.mediaferry.file.FileState");

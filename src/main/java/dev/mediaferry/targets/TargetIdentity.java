@@ -29,8 +29,12 @@ public final class TargetIdentity {
 
     void record(String markerId) throws IOException;
 
-    /** Whether the journal knows any file: a daemon that ran before, not a fresh install. */
-    boolean journalHasFiles() throws IOException;
+    /**
+     * Whether the journal records a file delivered to a target: a daemon that wrote somewhere
+     * before (from a version without markers), not a fresh install whose first files are only
+     * discovered or failed.
+     */
+    boolean journalDeliveredFiles() throws IOException;
   }
 
   private TargetIdentity() {}
@@ -130,7 +134,7 @@ public final class TargetIdentity {
           return recorded;
         }
         Optional<String> found = find(real);
-        if (found.isEmpty() && real.list("").isEmpty() && record.journalHasFiles()) {
+        if (found.isEmpty() && real.list("").isEmpty() && record.journalDeliveredFiles()) {
           throw new TargetException(ErrorKind.WRONG_TARGET, real.describe() + " is empty and has no identity "
               + "marker, but the journal knows files delivered before: the share may not be mounted. If this is "
               + "a new, empty target on purpose, stop mediaferry and run `scripts/mediaferry target init`");

@@ -7,11 +7,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mediaferry.config.Settings;
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.JournalWriter;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;
 import dev.mediaferry.transfer.RunSummary;
@@ -104,6 +107,29 @@ class UnmountedShareTest {
 
     assertEquals(0, runOnce(settings).verified());
     assertEquals(List.of(), TestFiles.listFiles(nas), "no marker written on the empty mount point");
+  }
+
+  /**
+   * Found by the chaos run: on a fresh install with files already waiting, the first files are
+   * journaled (discovered, an attempt failed) before the target is first used. A journal that
+   * knows files but never delivered one has nothing on any share to lose, so the empty target
+   * is taken and marked, instead of being refused forever as an unmounted share.
+   */
+  @Test
+  void aJournalThatNeverDeliveredAFileTakesAnEmptyTargetForItsFirstUse() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false));
+    Path file = TestFiles.write(settings.source().dir().resolve("a.mp4"), 10_000, 1);
+    try (JournalWriter journal = new JournalWriter(settings)) {
+      journal.append("a-fresh-install",
+          new FileEvent.Discovered("a.mp4", 10_000, Files.getLastModifiedTime(file).toMillis(), "scan"),
+          new FileEvent.TransferStarted(1, "nas", "a.mp4", ".a.mp4.mftmp-a-fresh-ins"),
+          new FileEvent.TransferFailed(1, ErrorKind.TRANSIENT, "connection refused", 0L));
+    }
+
+    assertEquals(1, runOnce(settings).verified());
+    assertTrue(TestFiles.listFiles(TestSettings.nas(settings)).size() == 1
+        && Files.list(TestSettings.nas(settings)).anyMatch(p -> TargetIdentity.isMarker(p.getFileName().toString())),
+        "the file and the target's marker are on the target");
   }
 
   /** a.mp4 delivered; then the target folder is moved away and an empty one takes its place; b.mp4 waits. */

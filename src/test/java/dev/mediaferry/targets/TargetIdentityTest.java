@@ -20,7 +20,7 @@ class TargetIdentityTest {
   /** The journal database's record, in memory. */
   static final class Recorded implements TargetIdentity.Record {
     String id;
-    boolean journalHasFiles;
+    boolean journalDeliveredFiles;
 
     @Override
     public String recorded() {
@@ -33,8 +33,8 @@ class TargetIdentityTest {
     }
 
     @Override
-    public boolean journalHasFiles() {
-      return journalHasFiles;
+    public boolean journalDeliveredFiles() {
+      return journalDeliveredFiles;
     }
   }
 
@@ -81,7 +81,7 @@ class TargetIdentityTest {
   void anEmptyTargetIsNotMarkedWhenTheJournalKnowsFilesButInitDoesIt() throws Exception {
     Path nas = Files.createDirectories(dir.resolve("nas"));
     Recorded record = new Recorded();
-    record.journalHasFiles = true; // upgraded from a version without markers; the share is not mounted
+    record.journalDeliveredFiles = true; // upgraded from a version without markers; the share is not mounted
     Target target = TargetIdentity.guard(new LocalTarget(nas), record);
 
     assertEquals(ErrorKind.WRONG_TARGET, assertThrows(TargetException.class, () -> target.mkdirs("2026")).kind());
