@@ -67,7 +67,15 @@ public final class SafeCopy {
 
   public Result copy(Request request, Target.Progress progress, Target.CancelSignal cancel) throws TargetException {
     long started = System.nanoTime();
-    requireUnchanged(request);
+    try {
+      requireUnchanged(request);
+    } catch (TargetException changed) {
+      if (!request.firstAttempt()) {
+        // what an earlier attempt left (a big file's temp is kept for resuming) belongs to this generation only
+        deleteQuietly(request.tempPath(), changed);
+      }
+      throw changed;
+    }
     target.mkdirs(RemoteLayout.parent(request.finalPath()));
     boolean resumable = request.size() >= resumeMinSize;
     if (!resumable && !request.firstAttempt()) {
@@ -227,8 +235,10 @@ public final class SafeCopy {
     } catch (LocalIdentity.NotARegularFile e) {
       throw replaced(request, e.link() ? "now a symbolic link" : "another file under its name");
     } catch (NoSuchFileException e) {
-      throw new TargetException(ErrorKind.PERMANENT, "source file " + request.source()
-          + " disappeared before it was safely copied; if it was moved by hand, nothing is lost", e);
+      // not an error of ours to quarantine: this generation ends, and a file put back there is a new one
+      throw new TargetException(ErrorKind.SOURCE_CHANGED, "source file " + request.source()
+          + " disappeared before it was safely copied (nothing of it stays on the target); if it was moved by hand, "
+          + "nothing is lost, and a file put back under its name is taken as a new file", e);
     } catch (IOException e) {
       throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + ": " + e
           + "; check that the mediaferry user can read it", e);

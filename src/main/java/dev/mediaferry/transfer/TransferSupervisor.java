@@ -97,7 +97,8 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private record LookedUp(List<FileInfo> files, Map<String, FileIndex.Row> rows, String error) implements Command {}
 
   /** Files the index says wait for their delete, found at start (their source may be gone). */
-  private record PendingDeletes(List<FileIndex.Row> rows, String error) implements Command {}
+  /** Files the index holds mid-way at start: pending deletes, and attempts a stop or a crash cut short. */
+  private record KnownAtStart(List<FileIndex.Row> rows, String error) implements Command {}
 
   public static Behavior<Command> create(TransferSetup setup, Settings settings, FileIndex index,
       ActorRef<AlertManager.Command> alerts) {
@@ -137,8 +138,12 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     timers.startTimerWithFixedDelay(HealthTick.INSTANCE,
         staleAfter.compareTo(Duration.ofMinutes(4)) < 0 ? staleAfter.dividedBy(4) : Duration.ofMinutes(1));
     work.lookupStarted();
-    context.pipeToSelf(blocking(() -> index.byStatus(Status.PENDING_DELETE)),
-        (rows, error) -> new PendingDeletes(rows == null ? List.of() : rows, error == null ? null : error.toString()));
+    context.pipeToSelf(blocking(() -> {
+      List<FileIndex.Row> rows = new java.util.ArrayList<>(index.byStatus(Status.PENDING_DELETE));
+      rows.addAll(index.byStatus(Status.TRANSFERRING));
+      rows.addAll(index.byStatus(Status.DISCOVERED));
+      return rows;
+    }), (rows, error) -> new KnownAtStart(rows == null ? List.of() : rows, error == null ? null : error.toString()));
   }
 
   private <T> CompletableFuture<T> blocking(Blocking.Work<T> work) {
@@ -150,7 +155,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return newReceiveBuilder()
         .onMessage(FilesFound.class, this::onFilesFound)
         .onMessage(LookedUp.class, this::onLookedUp)
-        .onMessage(PendingDeletes.class, this::onPendingDeletes)
+        .onMessage(KnownAtStart.class, this::onKnownAtStart)
         .onMessage(NamesNotRepresentable.class, this::onNamesNotRepresentable)
         .onMessage(TargetSpace.class, measured -> alertThen(gate.measured(measured.space())))
         .onMessage(TargetIdentityChecked.class, checked -> alertThen(gate.identity(checked.problem())))
@@ -208,18 +213,32 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     return pull();
   }
 
-  private Behavior<Command> onPendingDeletes(PendingDeletes pending) {
+  /**
+   * Pending deletes get their timers. Attempts cut short are taken up again without waiting for a
+   * scan to list their file: one whose source changed or vanished meanwhile would never be listed
+   * under its id again, and would stay mid-way in the journal with its temp file on the target.
+   */
+  private Behavior<Command> onKnownAtStart(KnownAtStart known) {
     work.lookupEnded();
-    if (pending.error() != null) {
-      getContext().getLog().warn("cannot read pending deletes from the file index ({}); they are found by the "
-          + "next scans instead", pending.error());
+    if (known.error() != null) {
+      getContext().getLog().warn("cannot read the files left mid-way from the file index ({}); they are found by "
+          + "the next scans instead", known.error());
     }
-    for (FileIndex.Row row : pending.rows()) {
+    long deletes = 0;
+    for (FileIndex.Row row : known.rows()) {
       work.know(row.state().file());
-      wakeUps.deleteAt(row.state().file(), row.state().deleteDueAtMillis());
+      if (row.state().status() == Status.PENDING_DELETE) {
+        deletes++;
+        wakeUps.deleteAt(row.state().file(), row.state().deleteDueAtMillis());
+      } else {
+        wakeUps.found(row.state().file(), row.state());
+      }
     }
-    if (!pending.rows().isEmpty()) {
-      getContext().getLog().info("{} verified files wait for their delete time", pending.rows().size());
+    if (deletes > 0) {
+      getContext().getLog().info("{} verified files wait for their delete time", deletes);
+    }
+    if (known.rows().size() > deletes) {
+      getContext().getLog().info("{} files left mid-way by the last stop are taken up again", known.rows().size() - deletes);
     }
     return pull();
   }

@@ -20,6 +20,7 @@ import dev.mediaferry.targets.Target;
 import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.FaultyTarget;
 import dev.mediaferry.testing.JournalContents;
+import dev.mediaferry.testing.JournalWriter;
 import dev.mediaferry.testing.TestFiles;
 import dev.mediaferry.testing.TestSettings;
 import dev.mediaferry.transfer.FileTransfer;
@@ -226,5 +227,38 @@ class DaemonEndToEndTest {
     try (FileIndex index = FileIndex.open(settings.journalFile())) {
       assertEquals(Map.of(FileState.Status.VERIFIED, 20L), index.counts());
     }
+  }
+
+  /**
+   * Found by the chaos run: a big file's upload was cut by a kill (its temp kept for resuming),
+   * and the source changed before the restart. The scan lists it under a new id, so the cut
+   * attempt was never taken up again: it stayed "transferring" in the journal and its temp file
+   * stayed on the NAS for good. Now the restart takes it up, ends it superseded and removes the temp.
+   */
+  @Test
+  void anAttemptCutByAKillWhoseSourceThenChangedEndsSupersededAndLeavesNoTemp() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false,
+        "mediaferry.target.layout", "{path}", "mediaferry.transfer.resume-min-size", "1MiB"));
+    Path nas = TestSettings.nas(settings);
+    Path source = TestFiles.write(settings.source().dir().resolve("a.mp4"), 2_000_000, 1);
+    String cutId = "cut-by-a-kill-0001";
+    String temp = RemoteLayout.tempPath("a.mp4", cutId);
+    try (JournalWriter journal = new JournalWriter(settings)) {
+      journal.append(cutId,
+          new FileEvent.Discovered("a.mp4", 2_000_000, Files.getLastModifiedTime(source).toMillis(),
+              settings.source().dir().toString()),
+          new FileEvent.TransferStarted(1, "nas", "a.mp4", temp));
+    }
+    Files.createDirectories(nas);
+    Files.write(nas.resolve(temp), java.util.Arrays.copyOf(Files.readAllBytes(source), 1_200_000));
+    Files.write(source, new byte[100_000], java.nio.file.StandardOpenOption.APPEND); // changed while we were down
+
+    assertEquals(1, runOnce(settings, new LocalTarget(nas)).verified(), "the changed file arrives as a new one");
+
+    assertFalse(Files.exists(nas.resolve(temp)), "the cut attempt's temp file is removed");
+    assertEquals(TestFiles.sha256(source), TestFiles.sha256(nas.resolve("a.mp4")));
+    List<Object> cut = JournalContents.read(settings).get(cutId);
+    assertTrue(cut.stream().anyMatch(e -> e instanceof FileEvent.TransferFailed f
+        && f.kind() == dev.mediaferry.file.ErrorKind.SOURCE_CHANGED && f.retryAtMillis() == null), cut.toString());
   }
 }
