@@ -17,6 +17,7 @@ public final class JournalLockHolder {
   public static void main(String[] args) throws Exception {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + args[0]);
          Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout=60000"); // a busy database: wait for our turn, then hold it
       statement.execute("BEGIN EXCLUSIVE");
       Files.writeString(Path.of(args[1]), "locked");
       while (System.in.read() != -1) {
