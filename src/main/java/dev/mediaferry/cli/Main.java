@@ -20,7 +20,7 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      if (e instanceof Settings.Invalid) {
+      if (e instanceof Settings.Invalid || e instanceof dev.mediaferry.journal.JournalDatabase.Unusable) {
         commandLine.getErr().println("mediaferry: " + e.getMessage());
         return ExitCode.BAD_USAGE_OR_CONFIG;
       }

@@ -1,5 +1,6 @@
 package dev.mediaferry.daemon;
 
+import dev.mediaferry.config.Settings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,9 +33,13 @@ public final class InstanceLock implements AutoCloseable {
   }
 
   public static InstanceLock acquire(Path file) throws IOException, HeldElsewhere {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw unwritable(file, e);
+    }
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -48,10 +53,22 @@ public final class InstanceLock implements AutoCloseable {
           + ") is running on this state folder (lock " + file + "); stop it first, or give this one its own "
           + "mediaferry.state-dir");
     }
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-    channel.force(true);
+    try {
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+      channel.force(true);
+    } catch (IOException e) {
+      channel.close();
+      throw unwritable(file, e);
+    }
     return new InstanceLock(channel, lock);
+  }
+
+  /** A read-only or full state folder, said as what to do (Main prints it and exits 2). */
+  private static Settings.Invalid unwritable(Path file, IOException e) {
+    return new Settings.Invalid("cannot write the lock file " + file + " (" + e.getMessage() + "): mediaferry.state-dir "
+        + file.toAbsolutePath().getParent() + " must be a folder the mediaferry user can write, on a disk with free "
+        + "space");
   }
 
   @Override

@@ -114,20 +114,56 @@ public final class JournalDatabase {
     }
   }
 
-  /** Creates the file and its tables when missing; safe to call on every start. */
+  /** The journal cannot be opened or written; the message says why and what to do. */
+  public static final class Unusable extends IOException {
+    Unusable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Creates the file and its tables when missing, and proves it can be written (a read-only
+   * journal would otherwise fail only at the first file); safe to call on every start.
+   */
   public static void ensureSchema(Path dbFile) throws IOException {
-    Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    try {
+      Files.createDirectories(dbFile.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new Unusable("cannot create the state folder " + dbFile.toAbsolutePath().getParent() + " (" + e
+          + "): make mediaferry.state-dir a folder the mediaferry user can write", e);
+    }
     try (Connection connection = DriverManager.getConnection(url(dbFile));
          Statement statement = connection.createStatement()) {
       statement.execute("PRAGMA journal_mode=WAL");
       for (String ddl : SCHEMA) {
         statement.execute(ddl);
       }
+      try (ResultSet version = statement.executeQuery("PRAGMA user_version")) {
+        int v = version.next() ? version.getInt(1) : 0;
+        statement.execute("PRAGMA user_version = " + v); // a write: fails here on a read-only file or disk
+      }
     } catch (SQLException e) {
-      throw new IOException("cannot prepare the journal " + dbFile + ": " + e.getMessage()
-          + "; check that the state folder is writable and the file is not corrupt (try: sqlite3 "
-          + dbFile + " 'PRAGMA integrity_check')", e);
+      throw new Unusable(unusable(dbFile, e), e);
     }
+  }
+
+  private static String unusable(Path dbFile, SQLException e) {
+    String why = String.valueOf(e.getMessage());
+    String what;
+    if (why.contains("NOTADB") || why.contains("CORRUPT") || why.contains("malformed")) {
+      what = "is not a readable SQLite database (corrupt, or another file). Nothing was changed. Restore the copy "
+          + "made by `mediaferry db backup`, or move the file aside to start an empty journal (files already on "
+          + "the NAS are recognised by their content and not sent twice)";
+    } else if (why.contains("READONLY") || why.contains("readonly") || why.contains("CANTOPEN")) {
+      what = "cannot be opened for writing (a read-only file, folder or filesystem): let the mediaferry user "
+          + "write the file and its folder " + dbFile.toAbsolutePath().getParent();
+    } else if (why.contains("FULL") || why.contains("full")) {
+      what = "cannot be written: the disk holding " + dbFile.toAbsolutePath().getParent() + " is full. Free space "
+          + "there; nothing is lost, files wait";
+    } else {
+      what = "cannot be used";
+    }
+    return "the journal " + dbFile.toAbsolutePath() + " " + what + " (SQLite: " + why + ")";
   }
 
   public static String url(Path dbFile) {

@@ -181,7 +181,17 @@ public final class LocalTarget implements Target {
   @Override
   public void mkdirs(String dir) throws TargetException {
     Path directory = resolve(dir);
-    io("create directory " + directory, directory, () -> Files.createDirectories(directory));
+    try {
+      io("create directory " + directory, directory, () -> Files.createDirectories(directory));
+    } catch (TargetException e) {
+      for (Path p = directory; p != null; p = p.getParent()) {
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+          throw new TargetException(ErrorKind.PERMANENT, p + " is a file, not a folder, so nothing can be stored "
+              + "under " + directory + ": point mediaferry.target.url (or the layout) at a folder", e);
+        }
+      }
+      throw e;
+    }
   }
 
   @Override
