@@ -5,6 +5,7 @@ import dev.mediaferry.file.LocalIdentity;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -75,6 +76,11 @@ public final class SafeCopy {
         deleteQuietly(request.tempPath(), changed);
       }
       throw changed;
+    }
+    if (!Files.isReadable(request.source())) {
+      // said here, before any target call, so the advice names the source and not the target
+      throw new TargetException(ErrorKind.PERMANENT, "cannot read source file " + request.source() + " (permission "
+          + "denied): give the mediaferry user read access to it (chmod/chown), then `mediaferry retry` it");
     }
     target.mkdirs(RemoteLayout.parent(request.finalPath()));
     boolean resumable = request.size() >= resumeMinSize;

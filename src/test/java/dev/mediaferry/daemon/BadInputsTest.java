@@ -128,6 +128,25 @@ class BadInputsTest {
   }
 
   @Test
+  void anUnreadableSourceFileIsQuarantinedNamingItAndTheRestArrives() throws Exception {
+    String conf = config(" target.url = \"file:" + root + "/nas\"");
+    Path locked = TestFiles.write(root.resolve("media/locked.jpg"), 5000, 1);
+    TestFiles.write(root.resolve("media/ok.jpg"), 5000, 2);
+    Files.setPosixFilePermissions(locked, java.util.Set.of());
+    // root reads any file: the daemon runs without that power, as the mediaferry user would
+    List<String> asAUser = OpenSshServer.isRoot() ? List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+        "--bounding-set=-dac_override,-dac_read_search", "--") : List.of();
+
+    Cli.Result result = Cli.runThrough(root, asAUser, "run", "--once", "--config", conf);
+
+    assertEquals(1, result.exitCode(), result.stdout());
+    assertTrue(result.stdout().contains("1 verified") && result.stdout().contains("1 failed"), result.stdout());
+    String log = result.stdout() + result.stderr();
+    assertTrue(log.contains("cannot read source file " + locked) && log.contains("read access"), log);
+    assertTrue(Files.exists(locked), "the unreadable file stays where it is");
+  }
+
+  @Test
   void fifosDevicesAndLinkLoopsInTheSourceAreSteppedAroundAndTheRestArrives() throws Exception {
     Settings settings = TestSettings.under(root, Map.of());
     Path media = Files.createDirectories(settings.source().dir());

@@ -20,7 +20,18 @@ public final class Cli {
 
   /** With these environment variables added (MEDIAFERRY_LOGSHIP_API_KEY). */
   public static Process start(Path workDir, java.util.Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
+    return start(workDir, env, List.of(), args);
+  }
+
+  /** Run through a prefix command, such as setpriv dropping root's power to read any file. */
+  public static Result runThrough(Path workDir, List<String> prefix, String... args) throws Exception {
+    return finish(start(workDir, java.util.Map.of(), prefix, args), workDir, args);
+  }
+
+  private static Process start(Path workDir, java.util.Map<String, String> env, List<String> prefix, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // the logging of the shipped jar (not the test classpath's logback-test.xml): console and var/log files
         "-Dlogback.configurationFile=logback.xml",
@@ -42,7 +53,10 @@ public final class Cli {
   }
 
   public static Result run(Path workDir, java.util.Map<String, String> env, String... args) throws Exception {
-    Process process = start(workDir, env, args);
+    return finish(start(workDir, env, args), workDir, args);
+  }
+
+  private static Result finish(Process process, Path workDir, String... args) throws Exception {
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("mediaferry " + String.join(" ", args) + " did not finish in 120 s");
