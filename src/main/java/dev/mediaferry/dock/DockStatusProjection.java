@@ -63,19 +63,20 @@ public final class DockStatusProjection extends ProjectionBesideIndex {
     String time = SQLITE_TIME.format(Instant.ofEpochMilli(change.timestamp()));
     FileEvent event = change.event();
     if (event instanceof FileEvent.TransferStarted e) {
-      return new DockTable.Update(path, "downloading", time, null, e.attempt() - 1, null, false);
+      return new DockTable.Update(path, "downloading", time, null, e.attempt() - 1, null, false, true);
     } else if (event instanceof FileEvent.TransferFailed e) {
       // retried on our schedule (or taken again as a new file): pending; otherwise the file's final fate
       boolean again = e.retryAtMillis() != null || e.kind() == ErrorKind.SOURCE_CHANGED;
-      return new DockTable.Update(path, again ? "pending" : "failed", null, null, e.attempt(), e.message(), false);
+      return new DockTable.Update(path, again ? "pending" : "failed", null, null, e.attempt(), e.message(), false,
+          true);
     } else if (event instanceof FileEvent.Verified) {
-      return new DockTable.Update(path, "completed", null, time, null, null, true);
+      return new DockTable.Update(path, "completed", null, time, null, null, true, false);
     } else if (event instanceof FileEvent.Released e) {
       return new DockTable.Update(path, "pending", null, null, null, "released by " + e.by() + " (" + e.reason()
-          + "); it is sent again", false);
+          + "); it is sent again", false, false);
     } else if (event instanceof FileEvent.DeleteRechecked e && e.outcome() == RecheckOutcome.TARGET_COPY_BAD) {
       return new DockTable.Update(path, "pending", null, null, null,
-          "the NAS copy failed its recheck before delete (" + e.message() + "); it is sent again", false);
+          "the NAS copy failed its recheck before delete (" + e.message() + "); it is sent again", false, false);
     }
     return null;
   }

@@ -62,8 +62,12 @@ public final class DockTable implements AutoCloseable {
   public record Row(long id, String filePath, String fileName, Long fileSize, String fileHash) {}
 
   /** The transfer columns of one row (by file_path) after an event; null leaves a column as it is. */
+  /**
+   * keepsCompleted: this update leaves a completed row alone. An attempt's start or end may come
+   * from an older generation of the path, taken up after the newer one completed the row.
+   */
   public record Update(String filePath, String status, String startTime, String endTime, Integer retryCount,
-      String errorMessage, boolean clearError) {}
+      String errorMessage, boolean clearError, boolean keepsCompleted) {}
 
   private final Path file;
   private final Connection connection;
@@ -200,7 +204,7 @@ public final class DockTable implements AutoCloseable {
         + "transfer_end_time = coalesce(?, transfer_end_time), "
         + "transfer_retry_count = coalesce(?, transfer_retry_count), "
         + "last_error_message = CASE WHEN ? THEN NULL ELSE coalesce(?, last_error_message) END "
-        + "WHERE file_path = ?")) {
+        + "WHERE file_path = ? AND NOT (? AND transfer_status IS 'completed')")) {
       for (Update u : batch) {
         update.setString(1, u.status());
         update.setString(2, u.startTime());
@@ -209,6 +213,7 @@ public final class DockTable implements AutoCloseable {
         update.setBoolean(5, u.clearError());
         update.setString(6, u.errorMessage());
         update.setString(7, u.filePath());
+        update.setBoolean(8, u.keepsCompleted());
         update.addBatch();
       }
       update.executeBatch();

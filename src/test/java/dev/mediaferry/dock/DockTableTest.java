@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
+import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.journal.JournalDatabase;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.Target;
@@ -163,5 +164,35 @@ class DockTableTest {
     assertTrue(rows.get(linkOut.resolve("secret.jpg").toString()).error().contains("outside the media"));
     assertEquals(0, TestFiles.listFiles(TestSettings.nas(settings)).size(), "nothing uploaded");
     assertTrue(Files.exists(outside) && Files.exists(wrongSize) && Files.exists(wrongHash), "nothing deleted");
+  }
+
+  /**
+   * Found by the chaos run: an older generation of a path (an attempt cut by a kill, taken up at
+   * the next start) ended superseded after the newer one had completed the row, and set the row
+   * back to pending, so the dock saw a delivered file as waiting. A completed row is reopened
+   * only by what really sends the file again (a release, a NAS copy that failed its recheck).
+   */
+  @Test
+  void aCompletedRowIsNotReopenedByAnOlderGenerationEndingLate() throws Exception {
+    Path db = root.resolve("dock/media.db");
+    Files.createDirectories(db.getParent());
+    DockTable.init(db);
+    String path = root.resolve("media/DJI_0001.JPG").toString();
+    try (dev.mediaferry.testing.DockWriter dock = new dev.mediaferry.testing.DockWriter(db);
+         DockTable table = DockTable.open(db, java.time.Duration.ofMillis(200), 50)) {
+      dock.completedRow(path, 1000L, "");
+      java.util.function.Function<FileEvent, DockTable.Update> update = event ->
+          DockStatusProjection.update(path, new dev.mediaferry.journal.FileIndex.Change("id", 1, 0, event));
+      table.write(java.util.List.of(update.apply(new FileEvent.Verified("DJI_0001.JPG", "ab", 1000, 1000, 5))));
+
+      table.write(java.util.List.of(
+          update.apply(new FileEvent.TransferStarted(2, "nas", "DJI_0001.JPG", ".DJI_0001.JPG.mftmp-old")),
+          update.apply(new FileEvent.TransferFailed(2, dev.mediaferry.file.ErrorKind.SOURCE_CHANGED,
+              "source file disappeared before it was safely copied", null))));
+
+      assertEquals("completed", rows(db).get(path).transfer(), rows(db).get(path).toString());
+      table.write(java.util.List.of(update.apply(new FileEvent.Released("operator asked", "cli", dev.mediaferry.file.FileState.Status.QUARANTINED))));
+      assertEquals("pending", rows(db).get(path).transfer(), "a release still reopens it");
+    }
   }
 }
