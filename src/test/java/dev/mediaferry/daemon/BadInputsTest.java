@@ -37,16 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputsTest {
   @TempDir Path root;
 
-  private static RunSummary runOnce(Settings settings, dev.mediaferry.targets.Target target) throws Exception {
-    JournalDatabase.ensureSchema(settings.journalFile());
-    Daemon daemon = Daemon.start(settings, target, true);
-    try {
-      return daemon.summary().get(JournalContents.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } finally {
-      daemon.stop().get(60, TimeUnit.SECONDS);
-    }
-  }
-
   private String config(String body) throws Exception {
     Files.createDirectories(root.resolve("media"));
     return Cli.configFile(root, "mediaferry {\n home = \"" + root + "\"\n source { dir = \"" + root + "/media\", "
@@ -160,7 +150,7 @@ class BadInputsTest {
     Files.createSymbolicLink(media.resolve("ping"), media.resolve("pong"));
     Files.createSymbolicLink(media.resolve("pong"), media.resolve("ping"));
 
-    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+    RunSummary summary = DaemonEndToEndTest.runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
 
     assertEquals(1, summary.verified());
     assertEquals(0, summary.failed());
@@ -174,7 +164,7 @@ class BadInputsTest {
     Path empty = Files.createDirectories(settings.source().dir()).resolve("empty.jpg");
     Files.write(empty, new byte[0]);
 
-    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+    RunSummary summary = DaemonEndToEndTest.runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
 
     assertEquals(1, summary.verified());
     assertEquals(1, summary.deleted());
@@ -189,7 +179,7 @@ class BadInputsTest {
     FaultyTarget target = new FaultyTarget(new LocalTarget(TestSettings.nas(settings)));
     target.duringNextUpload = () -> source.toFile().delete(); // the operator moved it away mid-upload
 
-    RunSummary summary = runOnce(settings, target);
+    RunSummary summary = DaemonEndToEndTest.runOnce(settings, target);
 
     assertEquals(0, summary.verified());
     assertEquals(List.of(), TestFiles.listFiles(TestSettings.nas(settings)), "no copy, no temp on the target");
@@ -208,7 +198,7 @@ class BadInputsTest {
     }
     long started = System.nanoTime();
 
-    RunSummary summary = runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
+    RunSummary summary = DaemonEndToEndTest.runOnce(settings, new LocalTarget(TestSettings.nas(settings)));
 
     System.out.printf("10,000-file folder: %.1f s%n", (System.nanoTime() - started) / 1e9);
     assertEquals(10_000, summary.verified());

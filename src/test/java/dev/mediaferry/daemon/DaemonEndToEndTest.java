@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 class DaemonEndToEndTest {
   @TempDir Path root;
 
-  private static RunSummary runOnce(Settings settings, Target target) throws Exception {
+  /** One --once run in this JVM; the other daemon tests of this package use it too. */
+  static RunSummary runOnce(Settings settings, Target target) throws Exception {
     JournalDatabase.ensureSchema(settings.journalFile());
     Daemon daemon = Daemon.start(settings, target, true);
     try {
