@@ -359,15 +359,22 @@ public final class ChaosRun {
     }
   }
 
-  private boolean awaitFinished(Process dock, Instant deadline) throws Exception {
-    while (Instant.now().isBefore(deadline)) {
-      keepDaemonRunning();
-      if (!dock.isAlive() && ChaosCheck.sourceFiles(media).isEmpty() && ChaosCheck.rowsNotCompleted(dockDb) == 0) {
-        return true;
-      }
-      Thread.sleep(1000);
+  /** Whether the work ended before the deadline: the dock done, the source empty, every row completed. */
+  private boolean awaitFinished(Process dock, Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      return false;
     }
-    return false;
+    try {
+      org.awaitility.Awaitility.await().atMost(left).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        keepDaemonRunning();
+        return !dock.isAlive() && ChaosCheck.sourceFiles(media).isEmpty()
+            && ChaosCheck.rowsNotCompleted(dockDb) == 0;
+      });
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   private void pause() throws InterruptedException {
