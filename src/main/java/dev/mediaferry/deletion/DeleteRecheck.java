@@ -43,6 +43,9 @@ public final class DeleteRecheck {
   }
 
   public static Result run(Target target, Expected expected, LocalHasher hasher) throws TargetException {
+    // looked at now, never taken from an earlier sighting: a copy made just before the share
+    // went away "verified" on the wrong disk, and this look is what keeps its original
+    target.checkIdentity();
     StoredCopy.Check stored = StoredCopy.check(target, expected.remotePath(), expected.bytes(), expected.sha256());
     switch (stored.verdict()) {
       case MISSING:

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,23 +99,77 @@ public final class TargetIdentity {
     return id;
   }
 
-  /** The target with every write, stat and hash made only after its marker was seen (list and space are not). */
+  /**
+   * How long a sighting of the marker vouches for the operations that follow it. Looking
+   * before every operation cost a small file six round trips, all behind one lock; the share
+   * can vanish between a look and the operation anyway, so what keeps an unmounted share from
+   * costing data is the look that is never skipped: {@link Target#checkIdentity()}, which the
+   * recheck before every delete makes.
+   */
+  static final long SIGHTING_VALID_NANOS = 1_000_000_000L;
+
+  /**
+   * The target with every write, stat and hash made only after its marker was seen (list and
+   * space are not): seen within the last {@link #SIGHTING_VALID_NANOS}, or seen now.
+   */
   public static Target guard(Target target, Record record) {
-    return new Guarded(target, record);
+    return new Guarded(target, record, System::nanoTime);
+  }
+
+  /** The same with a clock of its own, for tests. */
+  static Target guard(Target target, Record record, LongSupplier nanoClock) {
+    return new Guarded(target, record, nanoClock);
   }
 
   private static final class Guarded extends ForwardingTarget {
     private final Record record;
+    private final LongSupplier nanoClock;
     private String expected;
+    /** When the marker was last seen; null: not seen, or an operation failed since. */
+    private Long seenAt;
 
-    Guarded(Target real, Record record) {
+    Guarded(Target real, Record record, LongSupplier nanoClock) {
       super(real);
       this.record = record;
+      this.nanoClock = nanoClock;
+    }
+
+    /** Every call looks at the marker on the target now. */
+    @Override
+    public synchronized void checkIdentity() throws TargetException {
+      seenAt = null;
+      lookAtMarker();
+      seenAt = nanoClock.getAsLong();
+    }
+
+    /** Before each operation: a sighting within the last second will do. */
+    private synchronized void checkRecentIdentity() throws TargetException {
+      if (seenAt == null || nanoClock.getAsLong() - seenAt >= SIGHTING_VALID_NANOS) {
+        checkIdentity();
+      }
+    }
+
+    /** A failed operation may be the share going away: the next one looks again. */
+    private synchronized void forgetSighting() {
+      seenAt = null;
+    }
+
+    private interface Operation<T> {
+      T run() throws TargetException;
+    }
+
+    private <T> T guarded(Operation<T> operation) throws TargetException {
+      checkRecentIdentity();
+      try {
+        return operation.run();
+      } catch (TargetException | RuntimeException e) {
+        forgetSighting();
+        throw e;
+      }
     }
 
     /** First use writes (or adopts) the marker; afterwards it must be there. */
-    @Override
-    public synchronized void checkIdentity() throws TargetException {
+    private void lookAtMarker() throws TargetException {
       if (expected == null) {
         expected = firstUse();
       }
@@ -153,61 +208,65 @@ public final class TargetIdentity {
 
     @Override
     public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-      checkIdentity();
-      return real.upload(source, path, progress, cancel);
+      return guarded(() -> real.upload(source, path, progress, cancel));
     }
 
     @Override
     public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
         throws TargetException {
-      checkIdentity();
-      return real.uploadHashed(source, path, progress, cancel);
+      return guarded(() -> real.uploadHashed(source, path, progress, cancel));
     }
 
     @Override
     public String sha256(String path, long size) throws TargetException {
-      checkIdentity();
-      return real.sha256(path, size);
+      return guarded(() -> real.sha256(path, size));
     }
 
     @Override
     public Optional<String> sha256OfPrefix(String path, long length) throws TargetException {
-      checkIdentity();
-      return real.sha256OfPrefix(path, length);
+      return guarded(() -> real.sha256OfPrefix(path, length));
     }
 
     @Override
     public void uploadFrom(Path source, String path, long offset, Progress progress, CancelSignal cancel)
         throws TargetException {
-      checkIdentity();
-      real.uploadFrom(source, path, offset, progress, cancel);
+      guarded(() -> {
+        real.uploadFrom(source, path, offset, progress, cancel);
+        return null;
+      });
     }
 
     @Override
     public Optional<RemoteStat> stat(String path) throws TargetException {
-      checkIdentity(); // "missing" on the wrong disk would send the file round again, or count as free
-      return real.stat(path);
+      // "missing" on the wrong disk would send the file round again, or count as free
+      return guarded(() -> real.stat(path));
     }
 
     @Override
     public void renameNoReplace(String from, String to) throws TargetException {
-      checkIdentity();
-      real.renameNoReplace(from, to);
+      guarded(() -> {
+        real.renameNoReplace(from, to);
+        return null;
+      });
     }
 
     @Override
     public void delete(String path) throws TargetException {
-      checkIdentity();
       if (isMarker(path)) {
         throw new TargetException(ErrorKind.PERMANENT, "refusing to delete the target's identity marker " + path);
       }
-      real.delete(path);
+      guarded(() -> {
+        real.delete(path);
+        return null;
+      });
     }
 
     @Override
     public void mkdirs(String dir) throws TargetException {
-      checkIdentity();
-      real.mkdirs(dir);
+      guarded(() -> {
+        real.mkdirs(dir);
+        return null;
+      });
     }
   }
 }

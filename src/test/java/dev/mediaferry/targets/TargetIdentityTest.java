@@ -10,6 +10,9 @@ import dev.mediaferry.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,17 +41,50 @@ class TargetIdentityTest {
     }
   }
 
+  /** A clock the test moves by hand. */
+  static final class TestClock implements LongSupplier {
+    long nanos = 1_000_000_000_000L;
+
+    @Override
+    public long getAsLong() {
+      return nanos;
+    }
+
+    void pass(long moreNanos) {
+      nanos += moreNanos;
+    }
+  }
+
+  /** Counts the stats of the marker the guard makes. */
+  static final class CountingTarget extends ForwardingTarget {
+    final AtomicInteger markerStats = new AtomicInteger();
+
+    CountingTarget(Target real) {
+      super(real);
+    }
+
+    @Override
+    public Optional<RemoteStat> stat(String path) throws TargetException {
+      if (TargetIdentity.isMarker(path)) {
+        markerStats.incrementAndGet();
+      }
+      return real.stat(path);
+    }
+  }
+
   @Test
   void afterTheShareIsUnmountedNothingIsWrittenAndTheRecheckIsNotFooled() throws Exception {
     Path nas = Files.createDirectories(dir.resolve("nas"));
     Recorded record = new Recorded();
-    Target target = TargetIdentity.guard(new LocalTarget(nas), record);
+    TestClock clock = new TestClock();
+    Target target = TargetIdentity.guard(new LocalTarget(nas), record, clock);
     Path source = TestFiles.write(dir.resolve("a.mp4"), 1000, 1);
     target.upload(source, "a.mp4", Target.Progress.NONE, Target.CancelSignal.NEVER);
     assertTrue(Files.exists(nas.resolve(TargetIdentity.markerName(record.id))), "first use writes the marker");
 
     Files.move(nas, dir.resolve("share")); // unmounted: the mount point is an empty folder
     Files.createDirectories(nas);
+    clock.pass(TargetIdentity.SIGHTING_VALID_NANOS); // the last sighting no longer vouches
 
     TargetException upload = assertThrows(TargetException.class,
         () -> target.upload(source, "b.mp4", Target.Progress.NONE, Target.CancelSignal.NEVER));
@@ -60,6 +96,60 @@ class TargetIdentityTest {
     assertEquals(ErrorKind.WRONG_TARGET, recheck.kind(), "postponed, not 'target copy missing'");
     assertThrows(TargetException.class, () -> target.mkdirs("2026"));
     assertEquals(List.of(), TestFiles.listFiles(nas));
+  }
+
+  @Test
+  void operationsWithinASecondOfASightingDoNotLookAgainButAFailureOrTheSecondPassingDoes() throws Exception {
+    Path nas = Files.createDirectories(dir.resolve("nas"));
+    CountingTarget counting = new CountingTarget(new LocalTarget(nas));
+    TestClock clock = new TestClock();
+    Target target = TargetIdentity.guard(counting, new Recorded(), clock);
+    Path source = TestFiles.write(dir.resolve("a.mp4"), 1000, 1);
+
+    target.mkdirs("2026");
+    target.stat("2026/a.mp4");
+    target.upload(source, "2026/a.mp4.tmp", Target.Progress.NONE, Target.CancelSignal.NEVER);
+    target.sha256("2026/a.mp4.tmp", 1000);
+    target.renameNoReplace("2026/a.mp4.tmp", "2026/a.mp4");
+    assertEquals(1, counting.markerStats.get(), "one look for the five operations of a copy");
+
+    assertThrows(TargetException.class, () -> target.renameNoReplace("2026/missing", "2026/b.mp4"));
+    target.stat("2026/a.mp4");
+    assertEquals(2, counting.markerStats.get(), "a failed operation makes the next one look again");
+
+    clock.pass(TargetIdentity.SIGHTING_VALID_NANOS);
+    target.stat("2026/a.mp4");
+    assertEquals(3, counting.markerStats.get(), "a sighting a second old makes the next one look again");
+
+    target.checkIdentity();
+    assertEquals(4, counting.markerStats.get(), "checkIdentity always looks");
+  }
+
+  /**
+   * Failure injection: the share goes away right after a sighting. A copy made within that
+   * second lands on the wrong disk and "verifies" there; the recheck before the delete looks
+   * at the marker anyway, so the original is not deleted.
+   */
+  @Test
+  void aCopyMadeOnTheWrongDiskWithinTheSecondIsCaughtByTheRecheckBeforeTheDelete() throws Exception {
+    Path nas = Files.createDirectories(dir.resolve("nas"));
+    TestClock clock = new TestClock();
+    Target target = TargetIdentity.guard(new LocalTarget(nas), new Recorded(), clock);
+    target.mkdirs("2026");
+    Files.move(nas, dir.resolve("share"));
+    Files.createDirectories(nas);
+
+    Path source = TestFiles.write(dir.resolve("a.mp4"), 1000, 7);
+    SafeCopy.Result copied = new SafeCopy(target).copy(new SafeCopy.Request(source, 1000,
+        Files.getLastModifiedTime(source).toMillis(), null, "2026/a.mp4", "2026/.a.mp4.mftmp-1", true),
+        Target.Progress.NONE, Target.CancelSignal.NEVER);
+    assertTrue(Files.exists(nas.resolve("2026/a.mp4")), "the copy went to the wrong disk, as it may within the second");
+
+    TargetException recheck = assertThrows(TargetException.class, () -> DeleteRecheck.run(target,
+        new DeleteRecheck.Expected(copied.remotePath(), 1000, copied.sha256(), source, 1000,
+            Files.getLastModifiedTime(source).toMillis())));
+    assertEquals(ErrorKind.WRONG_TARGET, recheck.kind());
+    assertTrue(Files.exists(source));
   }
 
   @Test
