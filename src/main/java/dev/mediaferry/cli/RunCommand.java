@@ -5,6 +5,7 @@ import dev.mediaferry.config.Settings;
 import dev.mediaferry.daemon.Daemon;
 import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.journal.JournalDatabase;
+import dev.mediaferry.targets.CryptoWarmUp;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
 import dev.mediaferry.targets.all.Targets;
@@ -30,6 +31,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    CryptoWarmUp.startInBackground(); // first: before the actor system's code queues for the compiler
     Settings settings = config.load();
     if (!Files.isDirectory(settings.source().dir())) {
       throw new Settings.Invalid("mediaferry.source.dir: folder " + settings.source().dir()

@@ -48,6 +48,27 @@ public final class TestFiles {
     }
   }
 
+  /** SHA-256 (hex) of the first length bytes of a file. */
+  public static String sha256OfPrefix(Path file, long length) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = Sha256.digest();
+      digest.update(in.readNBytes(Math.toIntExact(length)));
+      return Sha256.hex(digest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SHA-256 (hex) of length zero bytes, as a sparse file of that size hashes. */
+  public static String sha256OfZeros(long length) {
+    java.security.MessageDigest digest = Sha256.digest();
+    byte[] zeros = new byte[1 << 20];
+    for (long left = length; left > 0; left -= zeros.length) {
+      digest.update(zeros, 0, (int) Math.min(zeros.length, left));
+    }
+    return Sha256.hex(digest);
+  }
+
   /** Every regular file under root, hidden ones included, except a target's identity marker. */
   public static List<Path> listFiles(Path root) {
     List<Path> files = new ArrayList<>();

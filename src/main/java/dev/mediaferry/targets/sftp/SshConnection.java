@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.sftp.SFTPClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One pooled SSH connection: its SFTP session and, once needed, its NAS shell. */
 final class SshConnection implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SshConnection.class);
   final SSHClient ssh;
   final SFTPClient sftp;
   private final Duration deadline;
@@ -21,6 +24,7 @@ final class SshConnection implements AutoCloseable {
   RemoteShell shell() throws IOException {
     if (shell == null) {
       shell = RemoteShell.start(ssh, deadline);
+      LOG.debug("the NAS answers hash and space requests with {}", shell.answerer());
     }
     return shell;
   }

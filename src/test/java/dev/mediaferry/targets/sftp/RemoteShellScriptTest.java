@@ -15,67 +15,167 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The NAS script under a local sh: while a hash runs longer than a second it says WAIT, so
- * the reply deadline (idle-timeout) measures silence, not the size of the file.
+ * the reply deadline (idle-timeout) measures silence, not the size of the file. Where python3
+ * is on the PATH, a long-lived python3 answers instead, with the same replies.
  */
 class RemoteShellScriptTest {
+  private static final List<String> SHELL_TOOLS = List.of("sh", "printf", "sleep", "cat", "df", "tail", "awk", "kill",
+      "dd", "openssl");
   @TempDir Path dir;
 
-  @Test
-  void aSlowHashIsAnnouncedWithWaitLinesUntilItsAnswer() throws Exception {
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    for (String tool : List.of("sh", "printf", "sleep", "cat", "df", "tail", "awk", "kill")) {
+  /** The script running here, after the same handshake the NAS gets. */
+  private record LocalShell(Process process, OutputStream in, BufferedReader out, String answerer)
+      implements AutoCloseable {
+    String ask(String op, String args) throws Exception {
+      in.write((op + " " + args + "\n").getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+      String reply = out.readLine();
+      while ("WAIT".equals(reply)) {
+        reply = out.readLine();
+      }
+      return reply;
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private LocalShell start(Path bin) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", RemoteShell.script());
+    builder.environment().put("PATH", bin.toString());
+    Process process = builder.start();
+    OutputStream in = process.getOutputStream();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+    return new LocalShell(process, in, out, RemoteShell.handshake(out::readLine, in));
+  }
+
+  /** A PATH of the shell's tools, with python3 or without it. */
+  private Path bin(String name, boolean python3) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve(name));
+    List<String> tools = new ArrayList<>(SHELL_TOOLS);
+    if (python3) {
+      tools.add("python3");
+    }
+    for (String tool : tools) {
       Path real = Path.of("/usr/bin", tool);
       Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
     }
+    return bin;
+  }
+
+  private static Path script(Path bin, String name, String body) throws Exception {
+    Path script = Files.writeString(bin.resolve(name), "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  @Test
+  void aSlowHashIsAnnouncedWithWaitLinesUntilItsAnswer() throws Exception {
+    Path bin = bin("bin", false);
+    Files.delete(bin.resolve("openssl"));
     // no openssl on this PATH: the script falls back to sha256sum, here one that takes 3 s
-    Path slow = Files.writeString(bin.resolve("sha256sum"), "#!/bin/sh\nsleep 3\nexec /usr/bin/sha256sum\n");
-    Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+    script(bin, "sha256sum", "sleep 3\nexec /usr/bin/sha256sum");
     Path file = TestFiles.write(dir.resolve("clip.mp4"), 4096, 9);
 
-    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", RemoteShell.script());
-    builder.environment().put("PATH", bin.toString());
-    Process shell = builder.start();
-    try (OutputStream in = shell.getOutputStream();
-         BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII))) {
-      assertEquals("READY", out.readLine());
-      in.write(("H " + RemoteShell.octalEscaped(file.toString()) + "\n").getBytes(StandardCharsets.US_ASCII));
-      in.flush();
+    try (LocalShell shell = start(bin)) {
+      assertEquals("sh", shell.answerer());
+      shell.in().write(("H " + RemoteShell.octalEscaped(file.toString()) + "\n").getBytes(StandardCharsets.US_ASCII));
+      shell.in().flush();
       List<String> waits = new ArrayList<>();
-      String reply = out.readLine();
-      for (; "WAIT".equals(reply); reply = out.readLine()) {
+      String reply = shell.out().readLine();
+      for (; "WAIT".equals(reply); reply = shell.out().readLine()) {
         waits.add(reply);
       }
 
       assertTrue(waits.size() >= 2, "a 3 s hash says WAIT each second: " + waits);
       assertTrue(reply.startsWith("OK " + TestFiles.sha256(file)), reply);
-    } finally {
-      shell.destroy();
-      shell.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aQuickHashAnswersForAnyNameAndRefusesWhatItCannotRead(boolean python3) throws Exception {
+    Path file = TestFiles.write(dir.resolve("it's $(touch pwned) -n\nclip.mp4"), 100_000, 3);
+    try (LocalShell shell = start(bin("bin", python3))) {
+      assertEquals(python3 ? "python3" : "sh", shell.answerer());
+      assertTrue(shell.ask("Q", RemoteShell.octalEscaped(file.toString())).startsWith("OK " + TestFiles.sha256(file)));
+      assertEquals("ERR not a readable file", shell.ask("Q", RemoteShell.octalEscaped(dir.resolve("missing").toString())));
+      assertEquals("ERR not a readable file", shell.ask("H", RemoteShell.octalEscaped(dir.toString())));
+      assertTrue(Files.notExists(dir.resolve("pwned")) && Files.notExists(Path.of("pwned")), "the name ran");
+    }
+  }
+
+  /** python3 must give the replies the shell gives: the Java side parses only one protocol. */
+  @Test
+  void python3AndTheShellGiveTheSameReplies() throws Exception {
+    Path file = TestFiles.write(dir.resolve("clip with spaces.mp4"), 3 * 1024 * 1024 + 17, 5);
+    String path = RemoteShell.octalEscaped(file.toString());
+    try (LocalShell python = start(bin("with-python", true)); LocalShell shell = start(bin("without", false))) {
+      assertEquals("python3", python.answerer());
+      assertEquals("sh", shell.answerer());
+      for (String[] request : new String[][] {{"Q", path}, {"H", path}, {"P", "2 " + path}, {"P", "9 " + path},
+          {"P", "x " + path}, {"X", path}}) {
+        String expected = shell.ask(request[0], request[1]);
+        String actual = python.ask(request[0], request[1]);
+        // the shell's hash line goes on with openssl's " *stdin"; the Java side reads the first 67 characters
+        assertEquals(expected.substring(0, Math.min(expected.length(), 67)), actual, String.join(" ", request));
+      }
+      assertTrue(python.ask("P", "2 " + path).startsWith("OK " + TestFiles.sha256OfPrefix(file, 2 << 20)));
+
+      String[] df = shell.ask("D", path).split(" ");
+      String[] statvfs = python.ask("D", path).split(" ");
+      assertEquals("OK", statvfs[0]);
+      assertEquals(df[2], statvfs[2], "total KiB");
+      assertTrue(Math.abs(Long.parseLong(df[1]) - Long.parseLong(statvfs[1])) < 256 * 1024, "free KiB, give or take "
+          + "what the machine wrote meanwhile: df " + df[1] + ", statvfs " + statvfs[1]);
+      assertEquals("ERR df failed", python.ask("D", RemoteShell.octalEscaped(dir.resolve("missing").toString())));
     }
   }
 
   @Test
-  void aQuickHashAnswersWithoutTheTickerForAnyNameAndRefusesWhatItCannotRead() throws Exception {
-    Path file = TestFiles.write(dir.resolve("it's $(touch pwned) -n\nclip.mp4"), 100_000, 3);
-    Process shell = new ProcessBuilder("/bin/sh", "-c", RemoteShell.script()).start();
-    try (OutputStream in = shell.getOutputStream();
-         BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII))) {
-      assertEquals("READY", out.readLine());
-      in.write(("Q " + RemoteShell.octalEscaped(file.toString()) + "\n").getBytes(StandardCharsets.US_ASCII));
-      in.write(("Q " + RemoteShell.octalEscaped(dir.resolve("missing").toString()) + "\n")
+  void aLongHashByPython3IsAnnouncedWithWaitLines() throws Exception {
+    Path sparse = dir.resolve("sparse.mp4");
+    try (var file = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+      file.setLength(6L << 30); // 6 GiB of zeros, hashed by python3 in a few seconds
+    }
+    try (LocalShell shell = start(bin("bin", true))) {
+      shell.in().write(("P 3072 " + RemoteShell.octalEscaped(sparse.toString()) + "\n")
           .getBytes(StandardCharsets.US_ASCII));
-      in.flush();
-      String reply = out.readLine();
-      assertTrue(reply.startsWith("OK " + TestFiles.sha256(file)), reply);
-      assertEquals("ERR not a readable file", out.readLine());
-      assertTrue(Files.notExists(dir.resolve("pwned")) && Files.notExists(Path.of("pwned")), "the name ran");
-    } finally {
-      shell.destroy();
-      shell.waitFor(10, TimeUnit.SECONDS);
+      shell.in().flush();
+      String reply = shell.out().readLine();
+      int waits = 0;
+      for (; "WAIT".equals(reply); reply = shell.out().readLine()) {
+        waits++;
+      }
+      assertTrue(reply.startsWith("OK "), reply);
+      assertEquals(TestFiles.sha256OfZeros(3L << 30), reply.substring(3));
+      assertTrue(waits >= 1, "3 GiB take longer than a second to hash: WAIT lines " + waits);
+    }
+  }
+
+  @Test
+  void aPython3ThatCannotStartOrFailsOnTheProgramLeavesTheShellToAnswer() throws Exception {
+    Path file = TestFiles.write(dir.resolve("clip.mp4"), 100_000, 4);
+    Path cannotStart = bin("cannot-start", false);
+    script(cannotStart, "python3", "exit 1");
+    Path failsOnProgram = bin("fails-on-program", false);
+    script(failsOnProgram, "python3", "echo 3\nread program\nexit 1");
+
+    for (Path bin : List.of(cannotStart, failsOnProgram)) {
+      try (LocalShell shell = start(bin)) {
+        assertEquals("sh", shell.answerer(), bin.toString());
+        assertTrue(shell.ask("Q", RemoteShell.octalEscaped(file.toString())).startsWith("OK " + TestFiles.sha256(file)),
+            bin.toString());
+      }
     }
   }
 }

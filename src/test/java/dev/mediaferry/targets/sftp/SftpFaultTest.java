@@ -123,9 +123,9 @@ class SftpFaultTest {
     }
   }
 
-  /** Sends a signal to the NAS shells (their script says READY) of the test's login user. */
+  /** Sends a signal to the NAS shells (their script says READY) and their python3 of the test's login user. */
   private static void signalNasShells(String signal) throws Exception {
-    Process pkill = new ProcessBuilder("pkill", "-" + signal, "-u", ssh.server().user(), "-f", "echo READY")
+    Process pkill = new ProcessBuilder("pkill", "-" + signal, "-u", ssh.server().user(), "-f", "echo READY|sys.version_info")
         .redirectErrorStream(true).start();
     assertTrue(pkill.waitFor(10, TimeUnit.SECONDS));
     assertEquals(0, pkill.exitValue(), "pkill found the NAS shell");
