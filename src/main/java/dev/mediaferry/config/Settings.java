@@ -84,13 +84,21 @@ public record Settings(
 
   /** Settings of an sftp:// target; empty strings mean "the default". */
   public record Sftp(String identityFile, String knownHosts, HostKeyPolicy hostKeyPolicy, String password,
-      Duration connectTimeout, Duration idleTimeout, int connections, Verify verify) {
+      Duration connectTimeout, Duration idleTimeout, int connections, Verify verify, NasPython nasPython) {
+    /** Without the nas-python choice: auto. */
+    public Sftp(String identityFile, String knownHosts, HostKeyPolicy hostKeyPolicy, String password,
+        Duration connectTimeout, Duration idleTimeout, int connections, Verify verify) {
+      this(identityFile, knownHosts, hostKeyPolicy, password, connectTimeout, idleTimeout, connections, verify,
+          NasPython.AUTO);
+    }
+
     /** Never the password: settings end up in messages and logs. */
     @Override
     public String toString() {
       return "Sftp[identityFile=" + identityFile + ", knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy
           + ", password=" + (password.isEmpty() ? "(none)" : "(set)") + ", connectTimeout=" + connectTimeout
-          + ", idleTimeout=" + idleTimeout + ", connections=" + connections + ", verify=" + verify + "]";
+          + ", idleTimeout=" + idleTimeout + ", connections=" + connections + ", verify=" + verify
+          + ", nasPython=" + nasPython + "]";
     }
   }
 
@@ -117,6 +125,9 @@ public record Settings(
 
   /** mediaferry.target.sftp.verify: how the stored copy's hash is taken. */
   public enum Verify { AUTO, REMOTE_HASH, READBACK }
+
+  /** mediaferry.target.sftp.nas-python: let a python3 on the NAS write and hash (auto), or never (off). */
+  public enum NasPython { AUTO, OFF }
 
   /** mediaferry.storage.retention.scope: only files the journal delivered, or every file on the target. */
   public enum RetentionScope { JOURNAL, ALL }
@@ -250,7 +261,8 @@ public record Settings(
     Sftp sftp = new Sftp(c.getString("identity-file"), c.getString("known-hosts"),
         choice(c, "host-key-policy", "target.sftp.", HostKeyPolicy.class), c.getString("password"),
         positive(c, "connect-timeout", "target.sftp."), positive(c, "idle-timeout", "target.sftp."),
-        c.getInt("connections"), choice(c, "verify", "target.sftp.", Verify.class));
+        c.getInt("connections"), choice(c, "verify", "target.sftp.", Verify.class),
+        choice(c, "nas-python", "target.sftp.", NasPython.class));
     if (sftp.connections() < 1) {
       throw new Invalid("mediaferry.target.sftp.connections = " + sftp.connections() + " must be at least 1");
     }

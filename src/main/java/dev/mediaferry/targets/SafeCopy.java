@@ -42,12 +42,6 @@ public final class SafeCopy {
     }
   }
 
-  /**
-   * Files this large go by the one-pass upload where the target offers it (hashed by the NAS
-   * as it writes: no second read); smaller ones avoid its extra channel (~150 ms on OpenSSH).
-   */
-  static final long ONE_PASS_MIN_SIZE = 32 << 20;
-
   /** A resumed prefix ends on a whole mebibyte (the NAS hashes whole blocks)... */
   static final long RESUME_BLOCK = 1 << 20;
   /** ...at least this far before the temp file's end: the last writes in flight when it was cut may be missing. */
@@ -185,12 +179,10 @@ public final class SafeCopy {
 
   private String uploadAndVerify(Request request, Target.Progress progress, Target.CancelSignal cancel)
       throws TargetException {
-    if (request.size() >= ONE_PASS_MIN_SIZE) {
-      Optional<Target.HashedUpload> hashed = target.uploadHashed(request.source(), request.tempPath(), progress,
-          cancel);
-      if (hashed.isPresent()) {
-        return verifiedAsWritten(request, hashed.get());
-      }
+    // the target knows for which files the one-pass upload pays; where it declines, nothing was written
+    Optional<Target.HashedUpload> hashed = target.uploadHashed(request.source(), request.tempPath(), progress, cancel);
+    if (hashed.isPresent()) {
+      return verifiedAsWritten(request, hashed.get());
     }
     return verified(request, target.upload(request.source(), request.tempPath(), progress, cancel));
   }

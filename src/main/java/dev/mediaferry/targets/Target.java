@@ -83,7 +83,8 @@ public interface Target extends AutoCloseable {
 
   /**
    * The one-pass upload: like {@link #upload}, and the target hashes the bytes as it writes
-   * them (no second read). Empty when this target cannot, in which case nothing was written.
+   * them (no second read). Empty when this target cannot, or judges it not worth it for this
+   * file, in which case nothing was written. The copy offers every file here first.
    */
   default Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
       throws TargetException {

@@ -11,7 +11,7 @@ class MinaSftpTargetTest extends TargetContractTest {
   @RegisterExtension static final MinaSftpExtension sftp = new MinaSftpExtension();
 
   @Override
-  boolean hashesAsItWrites() {
+  boolean hashesAsItWrites(Path src) {
     return true;
   }
 

@@ -41,12 +41,37 @@ class OpenSshSftpTargetTest extends TargetContractTest {
         dev.mediaferry.testing.TestFiles.sha256(base.resolve("2026/01/02/b.mp4")));
   }
 
+  /**
+   * A shutdown stops a file's bytes part-way through the NAS's python3 (or its exec channel):
+   * that conversation cannot go on, so the next operations on the connection start a new one.
+   */
+  @org.junit.jupiter.api.Test
+  void anUploadCancelledMidStreamLeavesTheConnectionsUsableForTheNextFiles() throws Exception {
+    Path big = dev.mediaferry.testing.TestFiles.write(work.resolve("src/cancelled.mp4"), 40 << 20, 7);
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    target.mkdirs("c");
+
+    org.junit.jupiter.api.Assertions.assertThrows(Target.Cancelled.class,
+        () -> target.uploadHashed(big, "c/cancelled.mp4", sent::set, () -> sent.get() > 0));
+
+    for (int i = 0; i < 4; i++) { // more than the pool's connections: each of them is used again
+      Path next = dev.mediaferry.testing.TestFiles.write(work.resolve("src/next" + i + ".mp4"), 40 << 20, 10 + i);
+      String sha = dev.mediaferry.testing.TestFiles.sha256(next);
+      var upload = target.uploadHashed(next, "c/next" + i + ".mp4", Target.Progress.NONE, Target.CancelSignal.NEVER);
+      org.junit.jupiter.api.Assertions.assertTrue(upload.isPresent());
+      org.junit.jupiter.api.Assertions.assertEquals(sha, upload.get().storedSha256());
+      org.junit.jupiter.api.Assertions.assertEquals(sha, dev.mediaferry.testing.TestFiles.sha256(
+          base.resolve("c/next" + i + ".mp4")));
+      org.junit.jupiter.api.Assertions.assertEquals(sha, target.sha256("c/next" + i + ".mp4"));
+    }
+  }
+
   private static String tail(String log) {
     return String.join("\n", log.lines().filter(l -> l.contains("durable.mp4") && !l.contains(" write ")).toList());
   }
 
   @Override
-  boolean hashesAsItWrites() {
+  boolean hashesAsItWrites(Path src) throws java.io.IOException {
     return true;
   }
 

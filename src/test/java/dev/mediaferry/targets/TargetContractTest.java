@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mediaferry.deletion.DeleteRecheck;
 import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.file.LocalIdentity;
+import dev.mediaferry.file.RecheckOutcome;
 import dev.mediaferry.testing.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,8 +42,8 @@ abstract class TargetContractTest {
   /** Opens the implementation on base (a folder that exists and is empty). */
   abstract Target open(Path base) throws Exception;
 
-  /** Whether the target hashes an upload as it writes it (the one-pass path; needs a NAS shell). */
-  boolean hashesAsItWrites() {
+  /** Whether the target hashes an upload of this file as it writes it (the one-pass path; needs a NAS shell). */
+  boolean hashesAsItWrites(Path src) throws IOException {
     return false;
   }
 
@@ -233,7 +235,7 @@ abstract class TargetContractTest {
     Optional<Target.HashedUpload> upload = target.uploadHashed(src, "d/video.mp4", progress::set,
         Target.CancelSignal.NEVER);
 
-    assertEquals(hashesAsItWrites(), upload.isPresent());
+    assertEquals(hashesAsItWrites(src), upload.isPresent());
     if (upload.isPresent()) {
       assertEquals(new Target.HashedUpload(TestFiles.sha256(src), TestFiles.sha256(src), 3_000_001), upload.get());
       assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/video.mp4")));
@@ -241,6 +243,23 @@ abstract class TargetContractTest {
     } else {
       assertEquals(List.of(), target.list("d"), "declined: nothing written");
     }
+  }
+
+  /**
+   * The one-pass copy trusts the target's hash of the bytes as it wrote them; damage to the
+   * stored copy after that is what the recheck before the delete reads the stored file for.
+   */
+  @Test
+  void aOnePassCopyDamagedAfterwardsIsCaughtByTheRecheckBeforeTheDelete() throws Exception {
+    Path src = source("later.jpg", 200_000);
+    SafeCopy.Result copied = safeCopy(target, copyRequest(src, "d/later.jpg"));
+    flipOneByte(base.resolve(copied.remotePath()));
+
+    DeleteRecheck.Result recheck = DeleteRecheck.run(target, new DeleteRecheck.Expected(copied.remotePath(),
+        200_000, copied.sha256(), src, 200_000, Files.getLastModifiedTime(src).toMillis()));
+
+    assertEquals(RecheckOutcome.TARGET_COPY_BAD, recheck.outcome(), recheck.message());
+    assertTrue(Files.exists(src));
   }
 
   @Test
@@ -252,7 +271,7 @@ abstract class TargetContractTest {
           Target.CancelSignal.NEVER);
       upload.ifPresent(u -> assertEquals(u.sentSha256(), u.storedSha256(), name));
     }
-    assertEquals(hashesAsItWrites() ? HOSTILE.size() : 0, target.list("hostile").size());
+    assertEquals(hashesAsItWrites(src) ? HOSTILE.size() : 0, target.list("hostile").size());
     assertFalse(Files.exists(Path.of("pwned")) || Files.exists(base.resolve("pwned")), "no name ran as a command");
   }
 
@@ -272,7 +291,7 @@ abstract class TargetContractTest {
 
     assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/flight.mp4")));
     assertEquals(40 * MIB, result.bytesSent());
-    assertEquals(hashesAsItWrites() ? 0 : 1, hashedAfterwards.get(), "a second read of the stored copy");
+    assertEquals(hashesAsItWrites(src) ? 0 : 1, hashedAfterwards.get(), "a second read of the stored copy");
   }
 
   @Test
@@ -287,7 +306,7 @@ abstract class TargetContractTest {
       }
     };
 
-    if (hashesAsItWrites()) {
+    if (hashesAsItWrites(src)) {
       TargetException failed = assertThrows(TargetException.class,
           () -> safeCopy(disagreeing, copyRequest(src, "d/flight.mp4")));
       assertEquals(ErrorKind.CORRUPT, failed.kind());
@@ -377,6 +396,15 @@ abstract class TargetContractTest {
     SafeCopy.Request request = copyRequest(src, "d/clip.mp4");
     Target cut = new ForwardingTarget(target) {
       @Override
+      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+          throws TargetException {
+        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
+          real.upload(source, path, progress, cancel); // declined by this target: the plain upload
+        }
+        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
+      }
+
+      @Override
       public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
         real.upload(source, path, progress, cancel);
         throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
@@ -401,8 +429,14 @@ abstract class TargetContractTest {
   }
 
   /** This target, with what it stored damaged on disk right after each upload. */
+  /** The upload with a second read of the stored copy (the one-pass upload declined), damaged in between. */
   private Target damagingAfterUpload(java.util.function.Consumer<Path> damage) {
     return new ForwardingTarget(target) {
+      @Override
+      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel) {
+        return Optional.empty();
+      }
+
       @Override
       public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
         String sent = real.upload(source, path, progress, cancel);

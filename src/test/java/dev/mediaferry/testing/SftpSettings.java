@@ -18,6 +18,13 @@ public final class SftpSettings {
     return of(identity, knownHosts, "strict", "auto");
   }
 
+  /** The NAS's python3 left alone: the shell and its openssl, the exec channel for big files, SFTP. */
+  public static Settings.Sftp withoutNasPython(Path identity, Path knownHosts) {
+    Settings.Sftp s = of(identity, knownHosts);
+    return new Settings.Sftp(s.identityFile(), s.knownHosts(), s.hostKeyPolicy(), s.password(), s.connectTimeout(),
+        s.idleTimeout(), s.connections(), s.verify(), Settings.NasPython.OFF);
+  }
+
   /** A choice as written in the config (accept-new) to its constant (ACCEPT_NEW). */
   private static String constant(String configName) {
     return configName.toUpperCase(java.util.Locale.ROOT).replace('-', '_');

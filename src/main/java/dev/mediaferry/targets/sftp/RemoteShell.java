@@ -1,6 +1,20 @@
 package dev.mediaferry.targets.sftp;
 
+import dev.mediaferry.file.ErrorKind;
+import dev.mediaferry.targets.ChunkCopy;
+import dev.mediaferry.targets.Sha256;
+import dev.mediaferry.targets.Target.CancelSignal;
+import dev.mediaferry.targets.Target.HashedUpload;
+import dev.mediaferry.targets.Target.Progress;
+import dev.mediaferry.targets.TargetException;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -32,7 +46,7 @@ final class RemoteShell implements AutoCloseable {
   private static final String SCRIPT = String.join("\n",
       // where the NAS has python3, it answers instead (PYTHON below): no process per request;
       // if it cannot run the program, or dies, this shell takes over on the same stdin
-      "if command -v python3 >/dev/null 2>&1; then echo PYTHON;",
+      "if [ \"$1\" != nopython ] && command -v python3 >/dev/null 2>&1; then echo PYTHON;",
       // python3 says its major version (3), then reads its program; one that cannot start says nothing
       "  python3 -c \"import sys;print(sys.version_info[0],flush=True);"
           + "exec(sys.stdin.buffer.readline().decode().replace(chr(1),chr(10)))\"; fi",
@@ -96,6 +110,56 @@ final class RemoteShell implements AutoCloseable {
       "                say('WAIT')",
       "                last = time.monotonic()",
       "    return h.hexdigest()",
+      // W <size> <path>: GO (the file is created, exclusively) or ERR; then exactly size bytes
+      // arrive, are hashed and written, the file is fsynced, and the reply is OK <sha> <size on disk>
+      "def put(size, p):",
+      "    try:",
+      "        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)",
+      "    except OSError as e:",
+      "        say(refusal(e))",
+      "        return",
+      "    say('GO')",
+      "    h, failed, left = hashlib.sha256(), None, size",
+      "    try:",
+      "        while left > 0:",
+      "            block = sys.stdin.buffer.read(min(1048576, left))",
+      "            if not block:",
+      "                sys.exit(0)", // cut mid-file: the temp file stays, for a resume or the sender's cleanup
+      "            h.update(block)",
+      "            left -= len(block)",
+      "            view = memoryview(block)",
+      "            while failed is None and len(view) > 0:",
+      "                try:",
+      "                    view = view[os.write(fd, view):]",
+      "                except OSError as e:",
+      "                    failed = e", // the rest is still read, so the conversation stays in step
+      "        if failed is None:",
+      "            try:",
+      "                ticking(lambda: os.fsync(fd))", // a big file's fsync may outlast the reply deadline
+      "            except OSError as e:",
+      "                failed = e",
+      "        stored = os.fstat(fd).st_size",
+      "    finally:",
+      "        os.close(fd)",
+      "    say(refusal(failed) if failed is not None else 'OK %s %d' % (h.hexdigest(), stored))",
+      "def ticking(work):",
+      "    import threading",
+      "    done = threading.Event()",
+      "    def tick():",
+      "        while not done.wait(1):",
+      "            say('WAIT')",
+      "    ticker = threading.Thread(target=tick, daemon=True)",
+      "    ticker.start()",
+      "    try:",
+      "        return work()",
+      "    finally:",
+      "        done.set()",
+      "        ticker.join()",
+      "def refusal(e):",
+      "    import errno",
+      "    kind = {errno.ENOSPC: 'full', errno.EDQUOT: 'full', errno.EACCES: 'denied', errno.EPERM: 'denied',",
+      "            errno.EEXIST: 'exists'}.get(e.errno, 'failed')",
+      "    return 'ERR %s %s' % (kind, e.strerror)",
       "def answer(op, arg):",
       "    limit = None",
       "    if op == 'P':",
@@ -119,8 +183,15 @@ final class RemoteShell implements AutoCloseable {
       "        return 'OK %d %d' % (v.f_bavail * v.f_frsize // 1024, v.f_blocks * v.f_frsize // 1024)",
       "    return 'ERR unknown request'",
       "say('READY python3')",
-      "for line in sys.stdin.buffer:",
+      "while True:",
+      "    line = sys.stdin.buffer.readline()",
+      "    if not line:",
+      "        break",
       "    op, _, arg = line.rstrip(b'\\n').decode('ascii', 'replace').partition(' ')",
+      "    if op == 'W':",
+      "        size, _, arg = arg.partition(' ')",
+      "        put(int(size), path_of(arg))", // a malformed W cannot be answered in step: python3 ends
+      "        continue",
       "    try:",
       "        say(answer(op, arg))",
       "    except Exception as e:",
@@ -159,6 +230,7 @@ final class RemoteShell implements AutoCloseable {
   private volatile boolean timedOut;
   /** Who answers on the NAS: "python3" or "sh". */
   private String answerer = "sh";
+  private boolean inStep = true;
 
   private RemoteShell(SSHClient ssh, Session session, Session.Command command, Duration deadline) {
     this.ssh = ssh;
@@ -175,6 +247,11 @@ final class RemoteShell implements AutoCloseable {
    * IOException is the connection failing, which says nothing about the account.
    */
   static RemoteShell start(SSHClient ssh, Duration deadline) throws IOException {
+    return start(ssh, deadline, true);
+  }
+
+  /** python: whether a python3 on the NAS may answer (mediaferry.target.sftp.nas-python). */
+  static RemoteShell start(SSHClient ssh, Duration deadline, boolean python) throws IOException {
     Session session;
     try {
       session = ssh.startSession();
@@ -184,7 +261,7 @@ final class RemoteShell implements AutoCloseable {
     try {
       Session.Command command;
       try {
-        command = session.exec("sh -c '" + SCRIPT + "'");
+        command = session.exec("sh -c '" + SCRIPT + "' mediaferry-shell " + (python ? "python" : "nopython"));
       } catch (ConnectionException e) {
         throw ssh.isConnected() ? new NoShell("the NAS refused to run a command (" + e.getMessage() + ")", e) : e;
       }
@@ -269,9 +346,94 @@ final class RemoteShell implements AutoCloseable {
     return new Space(Long.parseLong(kib[0]) * 1024, Long.parseLong(kib[1]) * 1024);
   }
 
+  /** Whether files can be sent through this conversation: python3 answers, and writes them. */
+  boolean writesFiles() {
+    return "python3".equals(answerer);
+  }
+
+  /** False once a file's bytes stopped part-way: the NAS side still waits for the rest, so this shell is done. */
+  boolean inStep() {
+    return inStep;
+  }
+
+  /**
+   * The one-pass upload without a channel of its own: python3 creates the file exclusively,
+   * takes exactly the file's bytes from this conversation, hashes and writes them, fsyncs the
+   * file and answers the hash and the size it holds. Only where {@link #writesFiles()}.
+   */
+  HashedUpload write(Path source, String remote, Progress progress, CancelSignal cancel) throws IOException {
+    long size = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+    String go = ask("W " + size, remote);
+    if (!"GO".equals(go)) {
+      throw refused(go, remote);
+    }
+    inStep = false;
+    MessageDigest digest = Sha256.digest();
+    long sent;
+    try (InputStream in = atMost(Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS), size)) {
+      sent = ChunkCopy.copy(in, (buffer, n) -> requests.write(buffer, 0, n), 256 * 1024, 0, digest, progress, cancel,
+          remote);
+    }
+    if (sent != size) {
+      throw new IOException("source " + source + " shrank from " + size + " to " + sent + " bytes while it was sent");
+    }
+    requests.flush();
+    String reply = awaitReply();
+    inStep = true;
+    String[] parts = reply.split(" ");
+    if (parts.length == 3 && parts[0].equals("OK") && parts[1].matches("[0-9a-f]{64}") && parts[2].matches("[0-9]+")) {
+      return new HashedUpload(Sha256.hex(digest), parts[1], Long.parseLong(parts[2]));
+    }
+    throw refused(reply, remote);
+  }
+
+  /** What the NAS's python3 said when it could not create or write the file, as the error it is. */
+  private TargetException refused(String reply, String remote) {
+    if (reply.startsWith("ERR full")) {
+      return new TargetException(ErrorKind.TARGET_FULL, "target full: cannot write " + remote + " on the NAS ("
+          + reply.substring(4) + "); free space on the NAS volume");
+    }
+    if (reply.startsWith("ERR denied")) {
+      return new TargetException(ErrorKind.PERMANENT, "permission denied: cannot create " + remote + " on the NAS ("
+          + reply.substring(4) + "); give the NAS account write access to that folder");
+    }
+    return new TargetException(ErrorKind.TRANSIENT, "the NAS answered the upload of " + remote + " with \"" + reply
+        + "\"; retrying");
+  }
+
+  /** The stream cut off after limit bytes: a file that grew since its size was taken sends no more than announced. */
+  private static InputStream atMost(InputStream in, long limit) {
+    return new FilterInputStream(in) {
+      private long left = limit;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = super.read(buffer, offset, (int) Math.min(length, left));
+        if (n > 0) {
+          left -= n;
+        }
+        return n;
+      }
+    };
+  }
+
   private String ask(String op, String absolutePath) throws IOException {
     requests.write((op + " " + octalEscaped(absolutePath) + "\n").getBytes(StandardCharsets.US_ASCII));
     requests.flush();
+    return awaitReply();
+  }
+
+  /** The next reply, past the WAIT lines of work still going on. */
+  private String awaitReply() throws IOException {
     String reply;
     do {
       reply = readLine();

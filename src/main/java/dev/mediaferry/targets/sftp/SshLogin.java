@@ -58,7 +58,7 @@ final class SshLogin {
       authenticate(ssh);
       SFTPClient sftp = ssh.newSFTPClient();
       sftp.getSFTPEngine().setTimeoutMs((int) settings.idleTimeout().toMillis());
-      return new SshConnection(ssh, sftp, settings.idleTimeout());
+      return new SshConnection(ssh, sftp, settings.idleTimeout(), settings.nasPython() != Settings.NasPython.OFF);
     } catch (IOException | RuntimeException e) {
       boolean transportBroke = e instanceof UserAuthException ? closesSoon(ssh) : !ssh.isConnected();
       closeQuietly(ssh);
