@@ -135,7 +135,8 @@ final class RemoteShell implements AutoCloseable {
       "                    failed = e", // the rest is still read, so the conversation stays in step
       "        if failed is None:",
       "            try:",
-      "                ticking(lambda: os.fsync(fd))", // a big file's fsync may outlast the reply deadline
+      // a big file's fsync may outlast the reply deadline; a small one's (no thread) cannot
+      "                ticking(lambda: os.fsync(fd)) if size >= 67108864 else os.fsync(fd)",
       "            except OSError as e:",
       "                failed = e",
       "        stored = os.fstat(fd).st_size",

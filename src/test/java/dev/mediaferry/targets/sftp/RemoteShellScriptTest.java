@@ -178,4 +178,31 @@ class RemoteShellScriptTest {
       }
     }
   }
+
+  /** W: the file created exclusively, exactly its bytes taken, hashed as written; a cut leaves the partial file. */
+  @Test
+  void python3WritesAFileFromTheConversationAndAnswersWhatItStored() throws Exception {
+    byte[] bytes = java.nio.file.Files.readAllBytes(TestFiles.write(dir.resolve("clip.mp4"), 300_000, 6));
+    Path stored = dir.resolve("it's $(touch pwned)\n.mp4.mftmp");
+    try (LocalShell shell = start(bin("bin", true))) {
+      assertEquals("GO", shell.ask("W " + bytes.length, RemoteShell.octalEscaped(stored.toString())));
+      shell.in().write(bytes);
+      shell.in().flush();
+      String sha = TestFiles.sha256(dir.resolve("clip.mp4"));
+      assertEquals("OK " + sha + " " + bytes.length, shell.out().readLine());
+      assertEquals(sha, TestFiles.sha256(stored));
+
+      assertTrue(shell.ask("W 10", RemoteShell.octalEscaped(stored.toString())).startsWith("ERR exists"),
+          "never written over, and no bytes are taken after a refusal");
+      assertTrue(shell.ask("Q", RemoteShell.octalEscaped(stored.toString())).startsWith("OK " + sha), "still in step");
+
+      Path cut = dir.resolve("cut.mp4.mftmp");
+      assertEquals("GO", shell.ask("W " + bytes.length, RemoteShell.octalEscaped(cut.toString())));
+      shell.in().write(bytes, 0, 100_000);
+      shell.in().close(); // the connection drops part-way
+      assertTrue(shell.process().waitFor(10, TimeUnit.SECONDS), "python3 and the shell end with their input");
+      assertEquals(100_000, java.nio.file.Files.size(cut), "the partial temp file stays, for a resume or cleanup");
+    }
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("pwned")), "the name ran");
+  }
 }
