@@ -3,23 +3,23 @@ package dev.mediaferry.targets.sftp;
 import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.ChunkCopy;
 import dev.mediaferry.targets.Sha256;
+import dev.mediaferry.targets.Space;
 import dev.mediaferry.targets.Target.CancelSignal;
 import dev.mediaferry.targets.Target.HashedUpload;
 import dev.mediaferry.targets.Target.Progress;
 import dev.mediaferry.targets.TargetException;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import dev.mediaferry.targets.Space;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +36,10 @@ import net.schmizz.sshj.transport.TransportException;
  * constant; paths never enter a command line: each goes on stdin with every byte written as
  * an octal escape (so quotes, $(...), newlines and leading dashes are plain data), and the
  * script turns it back with printf %b. Not thread-safe: one per pooled connection.
+ *
+ * <p>Where the NAS account has python3 (and nas-python is not off), a long-lived python3
+ * answers the same requests instead, with no process per request, and also takes whole files
+ * ({@link #write}): the one-pass upload without a channel of its own.
  *
  * <p>Every reply has a deadline (idle-timeout): a NAS that stops answering drops the whole
  * connection instead of hanging the caller. Hashing a large file takes longer than that, so
