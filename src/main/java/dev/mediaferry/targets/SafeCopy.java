@@ -110,10 +110,13 @@ public final class SafeCopy {
       target.renameNoReplace(request.tempPath(), candidate);
       return new Result(candidate, sha, request.size(), request.size() - kept, millisSince(started), kept);
     } catch (TargetException e) {
-      if (!worthResuming(request, e)) {
-        deleteQuietly(request.tempPath(), e);
+      // decided on the outcome, not the first failure: a cut whose source changed meanwhile
+      // ends this generation, and no attempt of it comes back to resume the temp file
+      TargetException outcome = sourceChangedOr(request, e);
+      if (!worthResuming(request, outcome)) {
+        deleteQuietly(request.tempPath(), outcome);
       }
-      throw sourceChangedOr(request, e);
+      throw outcome;
     }
   }
 

@@ -420,6 +420,41 @@ abstract class TargetContractTest {
     assertEquals(TestFiles.sha256(src), TestFiles.sha256(base.resolve("d/clip.mp4")));
   }
 
+  /**
+   * Found by the chaos run: a big file's upload cut by the network while its source changed.
+   * The cut alone keeps the temp file for a resume, but the changed source ends this
+   * generation, and no attempt of it comes back to resume or remove it.
+   */
+  @Test
+  void aBigFileCutWhileItsSourceChangedLeavesNoTempBehind() throws Exception {
+    Path src = source("clip.mp4", 24 * MIB);
+    SafeCopy.Request request = copyRequest(src, "d/clip.mp4");
+    Target cutAfterAChange = new ForwardingTarget(target) {
+      @Override
+      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+          throws TargetException {
+        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
+          real.upload(source, path, progress, cancel);
+        }
+        append(source, MIB); // the dock rewrote it meanwhile
+        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
+      }
+
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        real.upload(source, path, progress, cancel);
+        append(source, MIB);
+        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
+      }
+    };
+
+    TargetException failed = assertThrows(TargetException.class, () -> new SafeCopy(cutAfterAChange, MIB)
+        .copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER));
+
+    assertEquals(ErrorKind.SOURCE_CHANGED, failed.kind(), failed.getMessage());
+    assertEquals(List.of(), target.list("d"), "no temp file kept for a resume that cannot come");
+  }
+
   private static void append(Path file, long bytes) {
     try {
       Files.write(file, new byte[(int) bytes], StandardOpenOption.APPEND);
