@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one safe copy, written once against {@link Target}: upload to a temp name beside the
@@ -16,6 +18,7 @@ import java.util.Optional;
  * suffixed name. The temp file is removed on every failure.
  */
 public final class SafeCopy {
+  private static final Logger LOG = LoggerFactory.getLogger(SafeCopy.class);
   /** Most suffixed names tried before giving up: a sign of a misconfigured layout. */
   private static final int MAX_SUFFIX = 1000;
 
@@ -41,6 +44,10 @@ public final class SafeCopy {
       this(remotePath, sha256, bytes, bytesSent, durationMs, 0);
     }
   }
+
+  /** A failed copy's temp file: removed in this many tries, this far apart (and twice, three times that). */
+  static final int TEMP_DELETE_TRIES = 4;
+  static final long TEMP_DELETE_PAUSE_MS = 500;
 
   /** A resumed prefix ends on a whole mebibyte (the NAS hashes whole blocks)... */
   static final long RESUME_BLOCK = 1 << 20;
@@ -276,11 +283,41 @@ public final class SafeCopy {
     }
   }
 
+  /**
+   * Removes a failed copy's temp file, trying again on a transient error: the failure that
+   * brought us here often broke more than one pooled connection (a NAS-side kill breaks them
+   * all), and when the source changed no later attempt of this generation comes to clean up.
+   * Still failing after the last try (the NAS is gone for longer), a warning names it.
+   */
   private void deleteQuietly(String path, TargetException cause) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        target.delete(path);
+        return;
+      } catch (TargetException e) {
+        boolean last = attempt == TEMP_DELETE_TRIES || e.kind() != ErrorKind.TRANSIENT
+            || cause instanceof Target.Cancelled; // at shutdown: the next run's attempt cleans it
+        if (last || !pause(TEMP_DELETE_PAUSE_MS * attempt)) {
+          cause.addSuppressed(e);
+          if (!(cause instanceof Target.Cancelled)) {
+            LOG.warn("could not remove {} (the temp file of a failed copy) after {} tries: {}. If a later attempt "
+                + "of this file does not take it over, remove it on the target: nothing refers to it", path, attempt,
+                e.getMessage());
+          }
+          return;
+        }
+      }
+    }
+  }
+
+  /** False when interrupted (shutdown). */
+  private static boolean pause(long millis) {
     try {
-      target.delete(path);
-    } catch (TargetException e) {
-      cause.addSuppressed(e); // the temp name is cleaned again by the next attempt
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

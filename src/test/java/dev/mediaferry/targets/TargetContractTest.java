@@ -455,6 +455,50 @@ abstract class TargetContractTest {
     assertEquals(List.of(), target.list("d"), "no temp file kept for a resume that cannot come");
   }
 
+  /**
+   * Found by the chaos run: a NAS-side kill broke every pooled connection at once, the upload
+   * failed, the source had changed, and the one delete of the temp file went to another broken
+   * connection. The generation ended superseded, so no later attempt cleaned the temp.
+   */
+  @Test
+  void theTempOfAFailedCopyIsRemovedEvenWhenTheFirstDeleteMeetsABrokenConnection() throws Exception {
+    Path src = source("photo.jpg", 3 * MIB);
+    SafeCopy.Request request = copyRequest(src, "d/photo.jpg");
+    java.util.concurrent.atomic.AtomicInteger deletes = new java.util.concurrent.atomic.AtomicInteger();
+    Target killedNas = new ForwardingTarget(target) {
+      @Override
+      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+          throws TargetException {
+        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
+          real.upload(source, path, progress, cancel);
+        }
+        append(source, MIB);
+        throw new TargetException(ErrorKind.TRANSIENT, "injected: broken transport, encountered EOF");
+      }
+
+      @Override
+      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+        real.upload(source, path, progress, cancel);
+        append(source, MIB);
+        throw new TargetException(ErrorKind.TRANSIENT, "injected: broken transport, encountered EOF");
+      }
+
+      @Override
+      public void delete(String path) throws TargetException {
+        if (real.stat(path).isPresent() && deletes.incrementAndGet() == 1) { // the delete after the upload
+          throw new TargetException(ErrorKind.TRANSIENT, "injected: the next pooled connection is broken too");
+        }
+        real.delete(path);
+      }
+    };
+
+    TargetException failed = assertThrows(TargetException.class, () -> new SafeCopy(killedNas)
+        .copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER));
+
+    assertEquals(ErrorKind.SOURCE_CHANGED, failed.kind(), failed.getMessage());
+    assertEquals(List.of(), target.list("d"), "the temp file is gone after a second try");
+  }
+
   private static void append(Path file, long bytes) {
     try {
       Files.write(file, new byte[(int) bytes], StandardOpenOption.APPEND);
