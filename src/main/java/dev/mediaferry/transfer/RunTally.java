@@ -10,10 +10,13 @@ final class RunTally {
   /** Names already reported as not valid UTF-8 this run. */
   private final Set<String> badNames = new HashSet<>();
 
+  /** Files counted as verified this run: one can come to rest verified twice (a take-up and a scan). */
+  private final Set<String> verified = new HashSet<>();
+
   /** A file came to rest in status; wasTransfer: this rest ends a transfer attempt of this run. */
-  void rested(Status status, long bytesSent, boolean wasTransfer) {
+  void rested(String fileId, Status status, long bytesSent, boolean wasTransfer) {
     summary = switch (status) {
-      case VERIFIED, PENDING_DELETE -> wasTransfer ? summary.plusVerified(bytesSent) : summary;
+      case VERIFIED, PENDING_DELETE -> wasTransfer && verified.add(fileId) ? summary.plusVerified(bytesSent) : summary;
       case DELETED -> wasTransfer ? summary.plusOther().plusDeleted() : summary.plusDeleted();
       case QUARANTINED -> summary.plusFailed();
       case SUPERSEDED -> wasTransfer ? summary.plusOther() : summary;

@@ -307,7 +307,7 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
     if (report.errorKind() == ErrorKind.WRONG_TARGET) {
       gate.identity(report.message()).ifPresent(alerts::tell);
     }
-    tally.rested(report.status(), report.bytesSent(), wasTransfer);
+    tally.rested(id, report.status(), report.bytesSent(), wasTransfer);
     wakeUps.rested(report.file(), report.status(), report.wakeAtMillis());
     return pull();
   }
