@@ -394,22 +394,7 @@ abstract class TargetContractTest {
   void aBigFileCutByTheNetworkKeepsItsTempForTheNextAttempt() throws Exception {
     Path src = source("clip.mp4", 24 * MIB);
     SafeCopy.Request request = copyRequest(src, "d/clip.mp4");
-    Target cut = new ForwardingTarget(target) {
-      @Override
-      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
-          throws TargetException {
-        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
-          real.upload(source, path, progress, cancel); // declined by this target: the plain upload
-        }
-        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
-      }
-
-      @Override
-      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-        real.upload(source, path, progress, cancel);
-        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
-      }
-    };
+    Target cut = new CutAfterUpload(target, () -> { });
 
     assertThrows(TargetException.class, () -> new SafeCopy(cut, MIB).copy(request, Target.Progress.NONE,
         Target.CancelSignal.NEVER));
@@ -429,24 +414,7 @@ abstract class TargetContractTest {
   void aBigFileCutWhileItsSourceChangedLeavesNoTempBehind() throws Exception {
     Path src = source("clip.mp4", 24 * MIB);
     SafeCopy.Request request = copyRequest(src, "d/clip.mp4");
-    Target cutAfterAChange = new ForwardingTarget(target) {
-      @Override
-      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
-          throws TargetException {
-        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
-          real.upload(source, path, progress, cancel);
-        }
-        append(source, MIB); // the dock rewrote it meanwhile
-        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
-      }
-
-      @Override
-      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-        real.upload(source, path, progress, cancel);
-        append(source, MIB);
-        throw new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
-      }
-    };
+    Target cutAfterAChange = new CutAfterUpload(target, () -> append(src, MIB)); // the dock rewrote it meanwhile
 
     TargetException failed = assertThrows(TargetException.class, () -> new SafeCopy(cutAfterAChange, MIB)
         .copy(request, Target.Progress.NONE, Target.CancelSignal.NEVER));
@@ -465,24 +433,7 @@ abstract class TargetContractTest {
     Path src = source("photo.jpg", 3 * MIB);
     SafeCopy.Request request = copyRequest(src, "d/photo.jpg");
     java.util.concurrent.atomic.AtomicInteger deletes = new java.util.concurrent.atomic.AtomicInteger();
-    Target killedNas = new ForwardingTarget(target) {
-      @Override
-      public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
-          throws TargetException {
-        if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
-          real.upload(source, path, progress, cancel);
-        }
-        append(source, MIB);
-        throw new TargetException(ErrorKind.TRANSIENT, "injected: broken transport, encountered EOF");
-      }
-
-      @Override
-      public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
-        real.upload(source, path, progress, cancel);
-        append(source, MIB);
-        throw new TargetException(ErrorKind.TRANSIENT, "injected: broken transport, encountered EOF");
-      }
-
+    Target killedNas = new CutAfterUpload(target, () -> append(src, MIB)) {
       @Override
       public void delete(String path) throws TargetException {
         if (real.stat(path).isPresent() && deletes.incrementAndGet() == 1) { // the delete after the upload
@@ -497,6 +448,39 @@ abstract class TargetContractTest {
 
     assertEquals(ErrorKind.SOURCE_CHANGED, failed.kind(), failed.getMessage());
     assertEquals(List.of(), target.list("d"), "the temp file is gone after a second try");
+  }
+
+  /**
+   * Writes the whole upload (one-pass where the target offers it), runs meanwhile, then fails
+   * as a connection reset after the bytes were written would.
+   */
+  static class CutAfterUpload extends ForwardingTarget {
+    private final Runnable meanwhile;
+
+    CutAfterUpload(Target real, Runnable meanwhile) {
+      super(real);
+      this.meanwhile = meanwhile;
+    }
+
+    @Override
+    public Optional<HashedUpload> uploadHashed(Path source, String path, Progress progress, CancelSignal cancel)
+        throws TargetException {
+      if (real.uploadHashed(source, path, progress, cancel).isEmpty()) {
+        real.upload(source, path, progress, cancel); // declined by this target: the plain upload
+      }
+      throw cut();
+    }
+
+    @Override
+    public String upload(Path source, String path, Progress progress, CancelSignal cancel) throws TargetException {
+      real.upload(source, path, progress, cancel);
+      throw cut();
+    }
+
+    private TargetException cut() {
+      meanwhile.run();
+      return new TargetException(ErrorKind.TRANSIENT, "injected connection reset after the bytes were written");
+    }
   }
 
   private static void append(Path file, long bytes) {
