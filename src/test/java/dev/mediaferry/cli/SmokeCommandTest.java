@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.config.Settings;
-import dev.mediaferry.daemon.InstanceLock;
 import dev.mediaferry.dock.DockTable;
 import dev.mediaferry.testing.Cli;
 import dev.mediaferry.testing.TestFiles;
@@ -44,14 +43,22 @@ class SmokeCommandTest {
   private void startDaemon(String conf) throws Exception {
     Path dir = Files.createDirectories(root.resolve("daemon-run"));
     daemon = Cli.start(dir, "run", "--config", conf);
-    Path lock = Settings.load(Path.of(conf)).lockFile();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      try (InstanceLock free = InstanceLock.acquire(lock)) {
-        return false;
-      } catch (InstanceLock.HeldElsewhere held) {
-        return true; // the daemon is up
-      }
-    });
+    // up once its endpoints wrote their address (after it took its lock). Not probed by taking
+    // the lock: a daemon starting at that very moment found it held and exited 3 (a flaky test)
+    Path address = Settings.load(Path.of(conf)).stateDir().resolve("http-address");
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !daemon.isAlive() || Files.exists(address));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the daemon was not up within 60 s; its output: " + output(dir), e);
+    }
+    if (!daemon.isAlive()) {
+      throw new AssertionError("the daemon exited (" + daemon.exitValue() + ") while starting: " + output(dir));
+    }
+  }
+
+  private static String output(Path dir) throws Exception {
+    return "stdout: " + Files.readString(dir.resolve("stdout.txt")) + "\nstderr: "
+        + Files.readString(dir.resolve("stderr.txt"));
   }
 
   private Cli.Result smoke(String... args) throws Exception {
