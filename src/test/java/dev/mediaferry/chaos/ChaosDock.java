@@ -1,5 +1,6 @@
 package dev.mediaferry.chaos;
 
+import dev.mediaferry.testing.DockWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -9,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -27,18 +26,11 @@ import java.util.Random;
  * counted: this dock is patient so that every row exists for the final check.
  */
 final class ChaosDock {
-  private static final int BUSY_TIMEOUT_MS = 5_000;
-
   private final Connection connection;
   private long lockedWaits;
 
   private ChaosDock(Path db) throws SQLException {
-    connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA journal_mode=WAL");
-      statement.execute("PRAGMA synchronous=NORMAL");
-      statement.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
-    }
+    connection = DockWriter.open(db); // the dock's own settings; unlike DockWriter, this dock waits out a locked table
   }
 
   /** args: dock database, media folder, plan file, manifest file (sha256sum format, appended), ms between files. */

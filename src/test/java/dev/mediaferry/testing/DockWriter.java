@@ -30,12 +30,18 @@ public final class DockWriter implements AutoCloseable {
   private volatile String firstLockError = "";
 
   public DockWriter(Path db) throws SQLException {
-    connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+    connection = open(db);
+  }
+
+  /** A connection to the dock's database as the dock software opens it: WAL, 5 s busy timeout. */
+  public static Connection open(Path db) throws SQLException {
+    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement statement = connection.createStatement()) {
       statement.execute("PRAGMA journal_mode=WAL");
       statement.execute("PRAGMA synchronous=NORMAL");
       statement.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
     }
+    return connection;
   }
 
   /** Downloads one file as the dock does: its row goes pending → downloading → completed. */
