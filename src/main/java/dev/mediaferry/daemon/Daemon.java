@@ -240,7 +240,7 @@ public final class Daemon {
     ActorRef<AlertManager.Command> alerts = context.spawn(AlertManager.create(settings.alerts().suppressFor(),
         sinks(settings.alerts()), setup.clock(), telemetry.health()), "alerts");
     ActorRef<TransferSupervisor.Command> supervisor =
-        context.spawn(TransferSupervisor.create(setup, settings, index, alerts), "transfers");
+        context.spawn(TransferSupervisor.create(setup, settings, index, alerts, once != null), "transfers");
     view.supervisorStarted(supervisor, context.getSystem().scheduler());
     context.spawn(StorageGuard.create(target, settings.source().dir(), settings.storage(), supervisor, alerts,
         blocking, index, setup.clock(), telemetry.metrics()), "storage-guard");

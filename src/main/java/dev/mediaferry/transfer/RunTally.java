@@ -10,13 +10,22 @@ final class RunTally {
   /** Names already reported as not valid UTF-8 this run. */
   private final Set<String> badNames = new HashSet<>();
 
-  /** Files counted as verified this run: one can come to rest verified twice (a take-up and a scan). */
-  private final Set<String> verified = new HashSet<>();
+  /**
+   * Files counted as verified this run: one can come to rest verified twice (a take-up and a
+   * scan). Null in a daemon, which runs for years and reports no summary.
+   */
+  private final Set<String> verified;
+
+  /** distinctFiles: count each file once (a --once run); a daemon keeps no set that only grows. */
+  RunTally(boolean distinctFiles) {
+    this.verified = distinctFiles ? new HashSet<>() : null;
+  }
 
   /** A file came to rest in status; wasTransfer: this rest ends a transfer attempt of this run. */
   void rested(String fileId, Status status, long bytesSent, boolean wasTransfer) {
     summary = switch (status) {
-      case VERIFIED, PENDING_DELETE -> wasTransfer && verified.add(fileId) ? summary.plusVerified(bytesSent) : summary;
+      case VERIFIED, PENDING_DELETE -> wasTransfer && (verified == null || verified.add(fileId))
+          ? summary.plusVerified(bytesSent) : summary;
       case DELETED -> wasTransfer ? summary.plusOther().plusDeleted() : summary.plusDeleted();
       case QUARANTINED -> summary.plusFailed();
       case SUPERSEDED -> wasTransfer ? summary.plusOther() : summary;

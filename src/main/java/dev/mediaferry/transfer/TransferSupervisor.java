@@ -102,8 +102,14 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
 
   public static Behavior<Command> create(TransferSetup setup, Settings settings, FileIndex index,
       ActorRef<AlertManager.Command> alerts) {
+    return create(setup, settings, index, alerts, true);
+  }
+
+  /** once: a `run --once`, whose summary counts each file once (a daemon keeps no per-file tally for years). */
+  public static Behavior<Command> create(TransferSetup setup, Settings settings, FileIndex index,
+      ActorRef<AlertManager.Command> alerts, boolean once) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new TransferSupervisor(context, timers, setup, settings, index, alerts)));
+        timers -> new TransferSupervisor(context, timers, setup, settings, index, alerts, new RunTally(once))));
   }
 
   private final TransferSetup setup;
@@ -115,15 +121,16 @@ public final class TransferSupervisor extends AbstractBehavior<TransferSuperviso
   private final TargetGate gate;
   private final WindowGate windows;
   private final TimerScheduler<Command> timers;
-  private final RunTally tally = new RunTally();
+  private final RunTally tally;
   private final FileActors children;
   private boolean draining;
   private ActorRef<Done> drainedReplyTo;
   private ActorRef<RunSummary> idleReplyTo;
 
   private TransferSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, TransferSetup setup,
-      Settings settings, FileIndex index, ActorRef<AlertManager.Command> alerts) {
+      Settings settings, FileIndex index, ActorRef<AlertManager.Command> alerts, RunTally tally) {
     super(context);
+    this.tally = tally;
     this.wakeUps = new WakeUps(timers, work, setup::now, setup.deleteAfterSync());
     this.setup = setup;
     this.index = index;

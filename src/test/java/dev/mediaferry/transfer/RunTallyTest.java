@@ -14,7 +14,7 @@ class RunTallyTest {
    */
   @Test
   void aFileThatComesToRestVerifiedTwiceInARunCountsOnce() {
-    RunTally tally = new RunTally();
+    RunTally tally = new RunTally(true);
 
     tally.rested("clip-1", Status.VERIFIED, 2 << 20, true);
     tally.rested("clip-1", Status.VERIFIED, 0, true);
