@@ -27,6 +27,8 @@ import dev.mediaferry.observe.Metrics;
 import dev.mediaferry.observe.StateChangeLog;
 import dev.mediaferry.observe.Telemetry;
 import dev.mediaferry.observe.WebhookSink;
+import dev.mediaferry.storage.LeftoverTempSweep;
+import dev.mediaferry.storage.LeftoverTemps;
 import dev.mediaferry.storage.StorageGuard;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetIdentity;
@@ -246,6 +248,8 @@ public final class Daemon {
         blocking, index, setup.clock(), telemetry.metrics()), "storage-guard");
     context.spawn(TrashPurge.create(setup.trash(), settings.delete().trashRetention(), Duration.ofHours(1), blocking,
         setup.clock()), "trash-purge");
+    context.spawn(LeftoverTempSweep.create(new LeftoverTemps(target, index, setup.layout()), blocking, setup.clock(),
+        LeftoverTempSweep.FIRST_AFTER, LeftoverTempSweep.EVERY), "leftover-temp-sweep");
     project(context, "file-index", index, blocking);
     if (settings.log().stateChanges()) {
       project(context, StateChangeLog.NAME, new StateChangeLog(index), blocking);

@@ -262,4 +262,56 @@ class DaemonEndToEndTest {
     assertTrue(cut.stream().anyMatch(e -> e instanceof FileEvent.TransferFailed f
         && f.kind() == dev.mediaferry.file.ErrorKind.SOURCE_CHANGED && f.retryAtMillis() == null), cut.toString());
   }
+
+  /**
+   * A copy fails because its source changed, and the NAS stops answering before the copy's
+   * cleanup: its temp file outlasts the cleanup's tries, and nothing comes back for the ended
+   * generation. The leftover sweep removes it once the NAS is back, and nothing else.
+   */
+  @Test
+  void aTempLeftByAnUploadThatEndedWhileTheNasWasUnreachableIsSweptWhenItIsBack() throws Exception {
+    Settings settings = TestSettings.under(root, Map.of("mediaferry.delete.after-sync", false,
+        "mediaferry.target.layout", "{path}"));
+    Path nas = TestSettings.nas(settings);
+    Path source = TestFiles.write(settings.source().dir().resolve("b.mp4"), 1_000_000, 2);
+    String firstId = dev.mediaferry.file.FileInfo.of("b.mp4", 1_000_000,
+        Files.getLastModifiedTime(source).toMillis()).fileId();
+    java.util.concurrent.atomic.AtomicBoolean nasDown = new java.util.concurrent.atomic.AtomicBoolean();
+    FaultyTarget faulty = new FaultyTarget(new LocalTarget(nas));
+    faulty.duringNextUpload = () -> {
+      try { // the dock still writing: this generation ends superseded
+        Files.write(source, new byte[50_000], java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      nasDown.set(true); // and the NAS goes away before the failed copy removes its temp file
+    };
+    Target flaky = new dev.mediaferry.targets.ForwardingTarget(faulty) {
+      @Override
+      public void delete(String path) throws dev.mediaferry.targets.TargetException {
+        if (nasDown.get()) {
+          throw new dev.mediaferry.targets.TargetException(dev.mediaferry.file.ErrorKind.TRANSIENT,
+              "connection refused");
+        }
+        real.delete(path);
+      }
+    };
+
+    runOnce(settings, flaky);
+
+    Path temp = nas.resolve(RemoteLayout.tempPath("b.mp4", firstId));
+    assertTrue(Files.exists(temp), "precondition: the unreachable NAS kept the failed copy's temp file");
+    List<Path> before = TestFiles.listFiles(nas);
+    nasDown.set(false);
+    try (FileIndex index = FileIndex.open(settings.journalFile())) {
+      assertEquals(FileState.Status.SUPERSEDED, index.get(firstId).orElseThrow().state().status());
+      var swept = new dev.mediaferry.storage.LeftoverTemps(new LocalTarget(nas), index,
+          new RemoteLayout("{path}", ZoneId.systemDefault())).sweep(java.time.Instant.now().plus(Duration.ofHours(1)));
+      assertEquals(List.of(RemoteLayout.tempPath("b.mp4", firstId)), swept.removed());
+    }
+    assertFalse(Files.exists(temp));
+    List<Path> after = new java.util.ArrayList<>(before);
+    after.remove(temp);
+    assertEquals(after, TestFiles.listFiles(nas), "only the leftover went");
+  }
 }
