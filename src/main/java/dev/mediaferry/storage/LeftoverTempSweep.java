@@ -30,7 +30,7 @@ public final class LeftoverTempSweep {
       Duration every) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, firstAfter, every);
-      return new LeftoverTempSweep(context, leftovers, blocking, clock).idle();
+      return new LeftoverTempSweep(context, leftovers, blocking, clock, every).idle();
     }));
   }
 
@@ -38,8 +38,11 @@ public final class LeftoverTempSweep {
   private final LeftoverTemps leftovers;
   private final Executor blocking;
   private final Clock clock;
+  private final Duration every;
 
-  private LeftoverTempSweep(ActorContext<Command> context, LeftoverTemps leftovers, Executor blocking, Clock clock) {
+  private LeftoverTempSweep(ActorContext<Command> context, LeftoverTemps leftovers, Executor blocking, Clock clock,
+      Duration every) {
+    this.every = every;
     this.context = context;
     this.leftovers = leftovers;
     this.blocking = blocking;
@@ -76,7 +79,7 @@ public final class LeftoverTempSweep {
       context.getLog().warn("leftover temp files not swept: {}", done.error());
     } else if (done.swept().error() != null) {
       context.getLog().warn("leftover temp files: sweep stopped after {} files, {} removed: {}; the next sweep "
-          + "(in {}) tries again", done.swept().looked(), done.swept().removed().size(), done.swept().error(), EVERY);
+          + "(in {}) tries again", done.swept().looked(), done.swept().removed().size(), done.swept().error(), every);
     }
     return idle();
   }

@@ -42,7 +42,7 @@ public final class LeftoverTemps {
   private final Target target;
   private final FileIndex index;
   private final RemoteLayout layout;
-  /** Files whose temp name was found absent or removed in this run: not looked at again. */
+  /** Endings whose temp name was found absent or removed in this run: not looked at again. */
   private final Set<String> clean = new HashSet<>();
 
   public LeftoverTemps(Target target, FileIndex index, RemoteLayout layout) {
@@ -63,14 +63,14 @@ public final class LeftoverTemps {
       looked++;
       try {
         Optional<RemoteStat> stat = target.stat(temp);
-        if (stat.isPresent() && stat.get().regularFile() && stillEnded(fileId, row.state().status())) {
+        if (stat.isEmpty()) {
+          clean.add(ending(row));
+        } else if (stat.get().regularFile() && stillEnded(fileId, row.state().status())) {
           target.delete(temp);
           removed.add(temp);
+          clean.add(ending(row));
           LOG.info("[{}] removed the temp file {} on {} that its {} upload left behind", state.file().relativePath(),
               temp, target.describe(), state.status().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (stat.isEmpty() || stat.get().regularFile()) {
-          clean.add(fileId);
         }
       } catch (TargetException e) {
         return new Swept(looked, removed, e.getMessage()); // unreachable: the rest waits for the next sweep
@@ -92,8 +92,13 @@ public final class LeftoverTemps {
         rows.add(row);
       }
     }
-    rows.removeIf(row -> row.state().file() == null || clean.contains(row.state().file().fileId()));
+    rows.removeIf(row -> row.state().file() == null || clean.contains(ending(row)));
     return rows;
+  }
+
+  /** One ending of a file: a file retried later may end again, with a temp file left again. */
+  private static String ending(FileIndex.Row row) {
+    return row.state().file().fileId() + "@" + row.lastSeq();
   }
 
   /** A retry or a rediscovery may have started a new attempt since the list was read. */

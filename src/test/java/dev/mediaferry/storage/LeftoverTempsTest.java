@@ -154,6 +154,25 @@ class LeftoverTempsTest {
   }
 
   @Test
+  void aFileThatEndsAgainAfterARetryIsLookedAtAgain() throws Exception {
+    Path temp = journaled("again.mp4", ErrorKind.PERMANENT, Duration.ofDays(8));
+    Files.delete(temp); // its own cleanup worked that time
+    LeftoverTemps leftovers = new LeftoverTemps(target, index, LAYOUT);
+    assertEquals(List.of(), leftovers.sweep(NOW).removed());
+    // retried by the operator, superseded this time, with the NAS gone during the cleanup
+    FileInfo file = FileInfo.of("again.mp4", 1000, NOW.minus(Duration.ofDays(1)).toEpochMilli());
+    String finalPath = LAYOUT.finalPath(file.relativePath(), file.mtimeMillis());
+    record(file.fileId(), NOW.minus(Duration.ofMinutes(30)).toEpochMilli(), List.of(
+        new FileEvent.Released("operator retry", "test", dev.mediaferry.file.FileState.Status.QUARANTINED),
+        new FileEvent.TransferStarted(2, target.describe(), finalPath, RemoteLayout.tempPath(finalPath, file.fileId())),
+        new FileEvent.TransferFailed(2, ErrorKind.SOURCE_CHANGED, "changed", null)));
+    TestFiles.write(temp, 500, 3);
+
+    assertEquals(1, leftovers.sweep(NOW).removed().size());
+    assertFalse(Files.exists(temp));
+  }
+
+  @Test
   void theDaemonsSweepRemovesALeftoverOnItsTimer() throws Exception {
     Path temp = journaled("swept.mp4", ErrorKind.SOURCE_CHANGED, Duration.ofHours(1));
     testKit.spawn(LeftoverTempSweep.create(new LeftoverTemps(target, index, LAYOUT),
