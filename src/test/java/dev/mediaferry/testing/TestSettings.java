@@ -25,6 +25,10 @@ public final class TestSettings {
     values.put("mediaferry.shutdown.grace", "2s");
     values.put("mediaferry.storage.min-free", "0");
     values.put("mediaferry.http.port", 0); // a free port: tests run daemons side by side
+    // the dock's disk is the test machine's: how full it happens to be must not raise alerts
+    // (health turns "warning" at 80 %) or start critical-pressure deletes in unrelated tests
+    values.put("mediaferry.storage.local.warn-percent", 100);
+    values.put("mediaferry.storage.local.critical-percent", 100);
     values.putAll(overrides);
     Config config = ConfigFactory.parseMap(values)
         .withFallback(ConfigFactory.defaultApplication())
