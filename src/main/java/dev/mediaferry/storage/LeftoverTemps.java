@@ -73,7 +73,13 @@ public final class LeftoverTemps {
               temp, target.describe(), state.status().name().toLowerCase(java.util.Locale.ROOT));
         }
       } catch (TargetException e) {
-        return new Swept(looked, removed, e.getMessage()); // unreachable: the rest waits for the next sweep
+        if (e.kind() == dev.mediaferry.file.ErrorKind.TRANSIENT) {
+          return new Swept(looked, removed, e.getMessage()); // unreachable: the rest waits for the next sweep
+        }
+        // this one file (permissions, say): said once per run, and the sweep goes on with the others
+        clean.add(ending(row));
+        LOG.warn("[{}] the temp file {} on {} that its upload left behind could not be removed: {}; remove it by "
+            + "hand", state.file().relativePath(), temp, target.describe(), e.getMessage());
       }
     }
     return new Swept(looked, removed, null);

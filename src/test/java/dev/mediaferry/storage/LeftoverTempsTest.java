@@ -131,6 +131,27 @@ class LeftoverTempsTest {
   }
 
   @Test
+  void aTempThatCannotBeRemovedDoesNotStopTheSweepForTheOthers() throws Exception {
+    Path stuck = journaled("a-stuck.mp4", ErrorKind.SOURCE_CHANGED, Duration.ofHours(2));
+    Path other = journaled("b-other.mp4", ErrorKind.SOURCE_CHANGED, Duration.ofHours(1));
+    Target denying = new ForwardingTarget(target) {
+      @Override
+      public void delete(String path) throws TargetException {
+        if (path.contains("a-stuck")) {
+          throw new TargetException(ErrorKind.PERMANENT, "permission denied: " + path);
+        }
+        real.delete(path);
+      }
+    };
+
+    LeftoverTemps.Swept swept = new LeftoverTemps(denying, index, LAYOUT).sweep(NOW);
+
+    assertEquals(null, swept.error());
+    assertTrue(Files.exists(stuck));
+    assertFalse(Files.exists(other));
+  }
+
+  @Test
   void aFileTakenUpAgainWhileTheSweepLooksIsLeftAlone() throws Exception {
     Path temp = journaled("retried.mp4", ErrorKind.PERMANENT, Duration.ofDays(8));
     FileInfo file = FileInfo.of("retried.mp4", 1000, NOW.minus(Duration.ofDays(1)).toEpochMilli());
