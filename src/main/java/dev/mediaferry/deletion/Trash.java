@@ -108,7 +108,8 @@ public final class Trash {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Removes a folder and everything under it, links removed as links, never followed. */
+  public static void deleteTree(Path root) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -3,8 +3,8 @@ package dev.mediaferry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mediaferry.deletion.Trash;
 import dev.mediaferry.testing.Cli;
-import dev.mediaferry.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +32,7 @@ class DemoCommandTest {
   void removeTheDemoFolder() throws Exception {
     Matcher folder = Pattern.compile("offloading \\d+ files from (\\S+)/media to").matcher(lastStdout);
     if (folder.find() && Path.of(folder.group(1)).getFileName().toString().startsWith("mediaferry-demo-")) {
-      TestFiles.deleteTree(Path.of(folder.group(1)));
+      Trash.deleteTree(Path.of(folder.group(1)));
     }
   }
 }

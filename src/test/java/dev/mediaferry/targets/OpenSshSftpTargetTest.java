@@ -27,7 +27,7 @@ class OpenSshSftpTargetTest extends TargetContractTest {
     Path src = dev.mediaferry.testing.TestFiles.write(work.resolve("src/day.mp4"), 10_000, 6);
     target.mkdirs("2026/01/02");
     target.upload(src, "2026/01/02/a.mp4", Target.Progress.NONE, Target.CancelSignal.NEVER);
-    dev.mediaferry.testing.TestFiles.deleteTree(base.resolve("2026"));
+    dev.mediaferry.deletion.Trash.deleteTree(base.resolve("2026"));
 
     target.mkdirs("2026/01/02"); // known: no round trip, so the folder is still gone
     org.junit.jupiter.api.Assertions.assertThrows(TargetException.class,

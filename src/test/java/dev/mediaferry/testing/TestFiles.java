@@ -69,18 +69,6 @@ public final class TestFiles {
     return Sha256.hex(digest);
   }
 
-  /** Removes a folder and everything under it (a file or nothing at that path is fine too). */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.delete(path);
-      }
-    }
-  }
-
   /** Every regular file under root, hidden ones included, except a target's identity marker. */
   public static List<Path> listFiles(Path root) {
     List<Path> files = new ArrayList<>();
