@@ -162,6 +162,13 @@ public final class FileIndex implements Projection, AutoCloseable {
     return query("SELECT * FROM file_index WHERE status = ? ORDER BY updated_at", status.name());
   }
 
+  /** Files in the status whose last change was between the two times (inclusive), oldest first. */
+  public synchronized List<Row> byStatusChangedBetween(Status status, long fromMillis, long toMillis)
+      throws SQLException {
+    return query("SELECT * FROM file_index WHERE status = ? AND updated_at BETWEEN ? AND ? ORDER BY updated_at",
+        status.name(), fromMillis, toMillis);
+  }
+
   /** Files that ended (deleted or superseded) before the time, for archiving. */
   public synchronized List<Row> finishedBefore(long timeMillis) throws SQLException {
     return query("SELECT * FROM file_index WHERE status IN ('DELETED', 'SUPERSEDED') AND updated_at < ? "
@@ -264,9 +271,11 @@ public final class FileIndex implements Projection, AutoCloseable {
     }
   }
 
-  private List<Row> query(String sql, Object parameter) throws SQLException {
+  private List<Row> query(String sql, Object... parameters) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setObject(1, parameter);
+      for (int i = 0; i < parameters.length; i++) {
+        select.setObject(i + 1, parameters[i]);
+      }
       List<Row> rows = new ArrayList<>();
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {

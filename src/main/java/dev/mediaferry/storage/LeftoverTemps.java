@@ -87,17 +87,9 @@ public final class LeftoverTemps {
 
   private List<FileIndex.Row> endedWithoutACopy(Instant now) throws SQLException {
     long lookBack = now.minus(LOOK_BACK).toEpochMilli();
-    List<FileIndex.Row> rows = new ArrayList<>();
-    for (FileIndex.Row row : index.byStatus(Status.SUPERSEDED)) {
-      if (row.updatedAt() <= now.minus(SUPERSEDED_AGE).toEpochMilli() && row.updatedAt() >= lookBack) {
-        rows.add(row);
-      }
-    }
-    for (FileIndex.Row row : index.byStatus(Status.QUARANTINED)) {
-      if (row.updatedAt() <= now.minus(QUARANTINED_AGE).toEpochMilli() && row.updatedAt() >= lookBack) {
-        rows.add(row);
-      }
-    }
+    List<FileIndex.Row> rows = new ArrayList<>(
+        index.byStatusChangedBetween(Status.SUPERSEDED, lookBack, now.minus(SUPERSEDED_AGE).toEpochMilli()));
+    rows.addAll(index.byStatusChangedBetween(Status.QUARANTINED, lookBack, now.minus(QUARANTINED_AGE).toEpochMilli()));
     rows.removeIf(row -> row.state().file() == null || clean.contains(ending(row)));
     return rows;
   }
