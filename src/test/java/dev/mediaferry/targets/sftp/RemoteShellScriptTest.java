@@ -205,4 +205,32 @@ class RemoteShellScriptTest {
     }
     assertTrue(java.nio.file.Files.notExists(dir.resolve("pwned")), "the name ran");
   }
+  /**
+   * A file of 64 MiB or more takes the path that starts the disk writes every 8 MiB while it
+   * arrives (sync_file_range): it still arrives whole and hashed, and a cut part-way still
+   * leaves exactly what arrived.
+   */
+  @Test
+  void python3WritesABigFileWithItsDiskWritesStartedEarlyAndACutLeavesWhatArrived() throws Exception {
+    Path source = TestFiles.write(dir.resolve("flight.mp4"), 72L << 20, 12);
+    Path stored = dir.resolve("flight.mp4.mftmp");
+    Path cut = dir.resolve("cut.mp4.mftmp");
+    try (LocalShell shell = start(bin("bin", true))) {
+      assertEquals("python3", shell.answerer());
+      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
+      Files.copy(source, shell.in());
+      shell.in().flush();
+      String sha = TestFiles.sha256(source);
+      assertEquals("OK " + sha + " " + Files.size(source), shell.out().readLine());
+      assertEquals(sha, TestFiles.sha256(stored));
+
+      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(cut.toString())));
+      try (var in = Files.newInputStream(source)) {
+        shell.in().write(in.readNBytes(40 << 20));
+      }
+      shell.in().close(); // cut at 40 MiB of 72
+      assertTrue(shell.process().waitFor(20, TimeUnit.SECONDS), "python3 ends with its input");
+    }
+    assertEquals(40L << 20, Files.size(cut), "the partial temp file holds what arrived, for a resume");
+  }
 }
