@@ -12,6 +12,8 @@ import dev.mediaferry.targets.all.Targets;
 import dev.mediaferry.transfer.RunSummary;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,10 +42,18 @@ final class RunCommand implements Callable<Integer> {
     FolderCheck.check(settings);
     Files.createDirectories(settings.stateDir());
     try (InstanceLock lock = InstanceLock.acquire(settings.lockFile())) {
-      JournalDatabase.ensureSchema(settings.journalFile());
-      Target target = openTarget(settings);
+      // the SSH connection and login (~0.5 s) go on while the journal and the actor system start
+      CompletableFuture<Target> opening = CompletableFuture.supplyAsync(() -> openTarget(settings), RunCommand::opener);
       long started = System.nanoTime();
-      Daemon daemon = Daemon.start(settings, target, once);
+      Daemon daemon;
+      try {
+        JournalDatabase.ensureSchema(settings.journalFile());
+        daemon = Daemon.start(settings, opening, once);
+      } catch (Exception | Error e) {
+        opening.thenAccept(Target::close);
+        throw e;
+      }
+      awaitTarget(opening, daemon);
       if (!once) {
         daemon.system().getWhenTerminated().toCompletableFuture().join();
         return ExitCode.OK;
@@ -56,6 +66,28 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("mediaferry: " + e.getMessage());
       return ExitCode.LOCKED;
     }
+  }
+
+  /**
+   * A target that cannot be opened (wrong host key, password, path) stops the daemon before
+   * any of its file actors started, so nothing was journaled, and exits 2 as before.
+   */
+  private static void awaitTarget(CompletableFuture<Target> opening, Daemon daemon) {
+    try {
+      opening.join();
+    } catch (CompletionException e) {
+      daemon.stop().join();
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static void opener(Runnable open) {
+    Thread thread = new Thread(open, "target-open");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private static Target openTarget(Settings settings) {

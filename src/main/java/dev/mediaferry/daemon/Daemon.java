@@ -33,6 +33,7 @@ import dev.mediaferry.storage.StorageGuard;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetIdentity;
 import dev.mediaferry.targets.ThrottledTarget;
+import dev.mediaferry.targets.all.Targets;
 import dev.mediaferry.transfer.RunSummary;
 import dev.mediaferry.transfer.ShutdownSignal;
 import dev.mediaferry.transfer.TransferSetup;
@@ -76,14 +77,25 @@ public final class Daemon {
 
   /** Starts the daemon; with once, it takes the files present now and completes summary(). */
   public static Daemon start(Settings settings, Target unguarded, boolean once) throws IOException {
+    return start(settings, CompletableFuture.completedFuture(unguarded), once);
+  }
+
+  /**
+   * The same, with the target still being opened (the SSH connection and login take ~0.5 s
+   * of a --once run): the actor system, the journal and the file index start meanwhile, and
+   * no actor that moves, journals or deletes files starts before the target is open. When
+   * opening fails, nothing of the daemon starts; the caller reports the failure and stops it.
+   */
+  public static Daemon start(Settings settings, CompletableFuture<Target> opening, boolean once) throws IOException {
     CompletableFuture<RunSummary> summary = new CompletableFuture<>();
-    Target target = throttled(TargetIdentity.guard(unguarded,
-        JournalDatabase.targetRecord(settings.journalFile(), settings.target().url())), settings.transfer().bandwidth());
+    TargetIdentity.Record record = JournalDatabase.targetRecord(settings.journalFile(), settings.target().url());
+    CompletableFuture<Target> target = opening.thenApply(unguarded ->
+        throttled(TargetIdentity.guard(unguarded, record), settings.transfer().bandwidth()));
     DockTable dock = openDock(settings.legacyDb()); // first: a wrong path fails before anything is open
     FileIndex index = FileIndex.open(settings.journalFile());
     Telemetry telemetry = Telemetry.create();
     DaemonView view = new DaemonView(telemetry, index, new DaemonView.About(version(), System.currentTimeMillis(),
-        settings.source().dir().toString(), target.describe(), settings.journalFile().toString()));
+        settings.source().dir().toString(), Targets.describe(settings.target()), settings.journalFile().toString()));
     LogshipPart logship = LogshipPart.open(settings, view.metrics(), index, dock);
     OperatorEndpoints endpoints;
     try {
@@ -94,7 +106,7 @@ public final class Daemon {
       }
       throw e;
     }
-    ActorSystem<IndexReady> system = ActorSystem.create(
+    ActorSystem<Starting> system = ActorSystem.create(
         guardian(settings, target, index, dock, telemetry, view, logship, once ? summary : null), "mediaferry",
         once ? onceConfig(settings) : pekkoConfig(settings));
     system.getWhenTerminated().thenRun(() -> {
@@ -104,7 +116,7 @@ public final class Daemon {
       if (endpoints != null) {
         endpoints.close();
       }
-      target.close();
+      target.thenAccept(Target::close); // now, or when an open still under way ends
       index.close();
       if (dock != null) {
         dock.close();
@@ -221,24 +233,47 @@ public final class Daemon {
     return ConfigFactory.parseString("jdbc-read-journal.refresh-interval = 100ms").withFallback(pekkoConfig(settings));
   }
 
-  /** The guardian's one message: the file index has caught up with the journal. */
-  private record IndexReady(Long applied, Throwable error) {}
+  /** What the guardian waits for before the daemon's actors start. */
+  private sealed interface Starting {}
 
-  /** First brings the file index up to date (start-up reads it), then starts the daemon's actors. */
-  private static Behavior<IndexReady> guardian(Settings settings, Target target, FileIndex index, DockTable dock,
-      Telemetry telemetry, DaemonView view, LogshipPart logship, CompletableFuture<RunSummary> once) {
+  /** The file index has caught up with the journal (start-up reads it). */
+  private record IndexReady(Long applied, Throwable error) implements Starting {}
+
+  /** The target is open (connected and logged in), or could not be opened. */
+  private record TargetOpened(Target target, Throwable error) implements Starting {}
+
+  /** Brings the file index up to date while the target opens, then starts the daemon's actors. */
+  private static Behavior<Starting> guardian(Settings settings, CompletableFuture<Target> target, FileIndex index,
+      DockTable dock, Telemetry telemetry, DaemonView view, LogshipPart logship, CompletableFuture<RunSummary> once) {
     return Behaviors.setup(context -> {
       Executor blocking = context.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("mediaferry-blocking-dispatcher"));
       context.pipeToSelf(JournalProjection.catchUp(context.getSystem(), index, blocking), IndexReady::new);
-      return Behaviors.receive(IndexReady.class)
-          .onMessage(IndexReady.class, ready -> startActors(context, ready, settings, target, index, dock, blocking,
-              telemetry, view, logship, once))
-          .build();
+      context.pipeToSelf(target, TargetOpened::new);
+      return awaitingStart(null, null, (ready, opened) -> startActors(context, ready, settings, opened.target(),
+          index, dock, blocking, telemetry, view, logship, once));
     });
   }
 
-  private static Behavior<IndexReady> startActors(ActorContext<IndexReady> context, IndexReady ready,
+  private interface ActorsStart {
+    Behavior<Starting> start(IndexReady ready, TargetOpened opened);
+  }
+
+  /** Both in: the actors start. A target that failed to open starts nothing (the caller stops the daemon). */
+  private static Behavior<Starting> awaitingStart(IndexReady ready, TargetOpened opened, ActorsStart actors) {
+    if (opened != null && opened.error() != null) {
+      return Behaviors.empty();
+    }
+    if (ready != null && opened != null) {
+      return actors.start(ready, opened);
+    }
+    return Behaviors.receive(Starting.class)
+        .onMessage(IndexReady.class, r -> awaitingStart(r, opened, actors))
+        .onMessage(TargetOpened.class, o -> awaitingStart(ready, o, actors))
+        .build();
+  }
+
+  private static Behavior<Starting> startActors(ActorContext<Starting> context, IndexReady ready,
       Settings settings, Target target, FileIndex index, DockTable dock, Executor blocking, Telemetry telemetry,
       DaemonView view, LogshipPart logship, CompletableFuture<RunSummary> once) {
     if (ready.error() != null) {

@@ -35,7 +35,12 @@ public final class LocalTarget implements Target {
 
   @Override
   public String describe() {
-    return "file:" + base;
+    return describe(base);
+  }
+
+  /** The name of a local target at base, in status and logs. */
+  public static String describe(Path base) {
+    return "file:" + base.toAbsolutePath().normalize();
   }
 
   /** Resolves a target path, refusing anything that would leave the base directory. */

@@ -5,6 +5,7 @@ import dev.mediaferry.file.ErrorKind;
 import dev.mediaferry.targets.LocalTarget;
 import dev.mediaferry.targets.Target;
 import dev.mediaferry.targets.TargetException;
+import dev.mediaferry.targets.sftp.SftpEndpoint;
 import dev.mediaferry.targets.sftp.SftpTarget;
 import java.nio.file.Path;
 
@@ -15,6 +16,22 @@ import java.nio.file.Path;
  */
 public final class Targets {
   private Targets() {}
+
+  /** How the target is named in status and logs (no password), known before it is opened. */
+  public static String describe(Settings.TargetSettings settings) {
+    String url = settings.url();
+    try {
+      if (url.startsWith("sftp://")) {
+        return SftpEndpoint.parse(url).toString();
+      }
+      if (url.startsWith("file:")) {
+        return LocalTarget.describe(Path.of(url.substring("file:".length())));
+      }
+    } catch (RuntimeException malformed) {
+      // opening it names what is wrong
+    }
+    return url;
+  }
 
   public static Target open(Settings.TargetSettings settings) throws TargetException {
     String url = settings.url();
