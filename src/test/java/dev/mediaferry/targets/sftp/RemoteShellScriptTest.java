@@ -3,6 +3,7 @@ package dev.mediaferry.targets.sftp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mediaferry.testing.OpenSshServer;
 import dev.mediaferry.testing.TestFiles;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,7 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the reply deadline (idle-timeout) measures silence, not the size of the file. Where python3
  * is on the PATH, a long-lived python3 answers instead, with the same replies.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a NAS side that dies mid-conversation leaves a reply never coming: a failure, not a hang
 class RemoteShellScriptTest {
   private static final List<String> SHELL_TOOLS = List.of("sh", "printf", "sleep", "cat", "df", "tail", "awk", "kill",
       "dd", "openssl");
   @TempDir Path dir;
+  private Path mounted;
 
   /** The script running here, after the same handshake the NAS gets. */
   private record LocalShell(Process process, OutputStream in, BufferedReader out, String answerer)
@@ -205,13 +210,13 @@ class RemoteShellScriptTest {
     }
     assertTrue(java.nio.file.Files.notExists(dir.resolve("pwned")), "the name ran");
   }
+
   /**
-   * A file of 64 MiB or more takes the path that starts the disk writes every 8 MiB while it
-   * arrives (sync_file_range): it still arrives whole and hashed, and a cut part-way still
-   * leaves exactly what arrived.
+   * A file of 64 MiB or more (its fsync announced with WAIT lines) arrives whole and hashed,
+   * and a cut part-way leaves exactly what arrived, for a resume.
    */
   @Test
-  void python3WritesABigFileWithItsDiskWritesStartedEarlyAndACutLeavesWhatArrived() throws Exception {
+  void python3WritesABigFileAndACutLeavesWhatArrived() throws Exception {
     Path source = TestFiles.write(dir.resolve("flight.mp4"), 72L << 20, 12);
     Path stored = dir.resolve("flight.mp4.mftmp");
     Path cut = dir.resolve("cut.mp4.mftmp");
@@ -232,5 +237,72 @@ class RemoteShellScriptTest {
       assertTrue(shell.process().waitFor(20, TimeUnit.SECONDS), "python3 ends with its input");
     }
     assertEquals(40L << 20, Files.size(cut), "the partial temp file holds what arrived, for a resume");
+  }
+  /**
+   * Where the filesystem takes direct writes, python3 writes the upload's whole MiB blocks
+   * past the NAS's page cache (O_DIRECT): after the reply only the unaligned tail is in
+   * memory. (Through the page cache all 3 MiB would be.)
+   */
+  @Test
+  void python3WritesWholeBlocksPastThePageCacheAndOnlyTheTailThroughIt() throws Exception {
+    Path source = TestFiles.write(dir.resolve("photo.jpg"), (3 << 20) + 1000, 14);
+    Path stored = dir.resolve("photo.jpg.mftmp");
+    try (LocalShell shell = start(bin("bin", true))) {
+      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
+      Files.copy(source, shell.in());
+      shell.in().flush();
+      assertEquals("OK " + TestFiles.sha256(source) + " " + Files.size(source), shell.out().readLine());
+    }
+    long resident = residentBytes(stored); // before anything here reads the file
+    assertTrue(resident <= 4096, "only the 1000-byte tail went through the page cache: " + resident + " bytes there");
+    assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored));
+  }
+
+  /**
+   * A filesystem that refuses direct writes (ramfs here; some FUSE and network mounts) gets
+   * the upload through the page cache (a file this big with its disk writes started every
+   * 8 MiB): the same replies, and a cut still leaves what arrived.
+   */
+  @Test
+  void python3WritesThroughThePageCacheWhereTheFilesystemRefusesDirectWrites() throws Exception {
+    OpenSshServer.requireRoot("mounting a ramfs");
+    Path ramfs = Files.createDirectories(dir.resolve("ramfs"));
+    OpenSshServer.run("mount", "-t", "ramfs", "ramfs", ramfs.toString());
+    mounted = ramfs;
+    Path source = TestFiles.write(dir.resolve("clip.mp4"), (72L << 20) + 10, 15);
+    Path stored = ramfs.resolve("clip.mp4.mftmp");
+    Path cut = ramfs.resolve("cut.mp4.mftmp");
+    try (LocalShell shell = start(bin("bin", true))) {
+      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
+      Files.copy(source, shell.in());
+      shell.in().flush();
+      assertEquals("OK " + TestFiles.sha256(source) + " " + Files.size(source), shell.out().readLine());
+      assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored));
+
+      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(cut.toString())));
+      try (var in = Files.newInputStream(source)) {
+        shell.in().write(in.readNBytes(1_500_000));
+      }
+      shell.in().close(); // cut part-way through the second MiB
+      assertTrue(shell.process().waitFor(20, TimeUnit.SECONDS), "python3 ends with its input");
+    }
+    assertEquals(1_500_000, Files.size(cut), "the partial temp file holds what arrived");
+  }
+
+  /** After the test, also one that timed out with its thread still stuck. */
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted != null) {
+      OpenSshServer.run("umount", mounted.toString());
+    }
+  }
+
+  /** Bytes of the file in the page cache now (util-linux fincore). */
+  private static long residentBytes(Path file) throws Exception {
+    Process fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES",
+        file.toString()).redirectErrorStream(true).start();
+    String out = new String(fincore.getInputStream().readAllBytes()).trim();
+    assertEquals(0, fincore.waitFor(), "fincore: " + out);
+    return Long.parseLong(out);
   }
 }
