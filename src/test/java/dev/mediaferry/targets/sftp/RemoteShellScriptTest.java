@@ -222,18 +222,10 @@ class RemoteShellScriptTest {
     Path cut = dir.resolve("cut.mp4.mftmp");
     try (LocalShell shell = start(bin("bin", true))) {
       assertEquals("python3", shell.answerer());
-      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
-      Files.copy(source, shell.in());
-      shell.in().flush();
-      String sha = TestFiles.sha256(source);
-      assertEquals("OK " + sha + " " + Files.size(source), shell.out().readLine());
-      assertEquals(sha, TestFiles.sha256(stored));
+      assertSentWhole(shell, source, stored);
+      assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored));
 
-      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(cut.toString())));
-      try (var in = Files.newInputStream(source)) {
-        shell.in().write(in.readNBytes(40 << 20));
-      }
-      shell.in().close(); // cut at 40 MiB of 72
+      sendCut(shell, source, cut, 40 << 20); // cut at 40 MiB of 72
       assertTrue(shell.process().waitFor(20, TimeUnit.SECONDS), "python3 ends with its input");
     }
     assertEquals(40L << 20, Files.size(cut), "the partial temp file holds what arrived, for a resume");
@@ -248,10 +240,7 @@ class RemoteShellScriptTest {
     Path source = TestFiles.write(dir.resolve("photo.jpg"), (3 << 20) + 1000, 14);
     Path stored = dir.resolve("photo.jpg.mftmp");
     try (LocalShell shell = start(bin("bin", true))) {
-      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
-      Files.copy(source, shell.in());
-      shell.in().flush();
-      assertEquals("OK " + TestFiles.sha256(source) + " " + Files.size(source), shell.out().readLine());
+      assertSentWhole(shell, source, stored);
     }
     long resident = residentBytes(stored); // before anything here reads the file
     assertTrue(resident <= 4096, "only the 1000-byte tail went through the page cache: " + resident + " bytes there");
@@ -273,17 +262,10 @@ class RemoteShellScriptTest {
     Path stored = ramfs.resolve("clip.mp4.mftmp");
     Path cut = ramfs.resolve("cut.mp4.mftmp");
     try (LocalShell shell = start(bin("bin", true))) {
-      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
-      Files.copy(source, shell.in());
-      shell.in().flush();
-      assertEquals("OK " + TestFiles.sha256(source) + " " + Files.size(source), shell.out().readLine());
+      assertSentWhole(shell, source, stored);
       assertEquals(TestFiles.sha256(source), TestFiles.sha256(stored));
 
-      assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(cut.toString())));
-      try (var in = Files.newInputStream(source)) {
-        shell.in().write(in.readNBytes(1_500_000));
-      }
-      shell.in().close(); // cut part-way through the second MiB
+      sendCut(shell, source, cut, 1_500_000); // cut part-way through the second MiB
       assertTrue(shell.process().waitFor(20, TimeUnit.SECONDS), "python3 ends with its input");
     }
     assertEquals(1_500_000, Files.size(cut), "the partial temp file holds what arrived");
@@ -295,6 +277,23 @@ class RemoteShellScriptTest {
     if (mounted != null) {
       OpenSshServer.run("umount", mounted.toString());
     }
+  }
+
+  /** W of the whole source to stored: GO, its bytes, and the reply naming its hash and size. */
+  private static void assertSentWhole(LocalShell shell, Path source, Path stored) throws Exception {
+    assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(stored.toString())));
+    Files.copy(source, shell.in());
+    shell.in().flush();
+    assertEquals("OK " + TestFiles.sha256(source) + " " + Files.size(source), shell.out().readLine());
+  }
+
+  /** W of the source to cut, then the connection drops after its first bytes. */
+  private static void sendCut(LocalShell shell, Path source, Path cut, int bytes) throws Exception {
+    assertEquals("GO", shell.ask("W " + Files.size(source), RemoteShell.octalEscaped(cut.toString())));
+    try (var in = Files.newInputStream(source)) {
+      shell.in().write(in.readNBytes(bytes));
+    }
+    shell.in().close();
   }
 
   /** Bytes of the file in the page cache now (util-linux fincore). */
