@@ -1,6 +1,8 @@
 package dev.mediaferry.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mediaferry.demo.InProcessSftpServer;
@@ -9,6 +11,7 @@ import dev.mediaferry.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TargetAtStartTest {
   @TempDir Path root;
+  /** Set when the late NAS below answered a login after mediaferry's actor system had started. */
+  private final java.util.concurrent.atomic.AtomicBoolean answeredAfterStart =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   @Test
   void anUnknownHostKeyEndsARunOnceWithExit2AndJournalsNothing() throws Exception {
@@ -34,30 +40,37 @@ class TargetAtStartTest {
   }
 
   /**
-   * A NAS that takes 1.5 s to refuse the login: by then the actor system and the file index
-   * are up, and the file actors wait for the target. The run ends with exit 2 all the same.
+   * A NAS that answers the login only once the actor system and the file index are up (the
+   * file actors wait for the target), and then refuses it: exit 2 all the same. Were the login
+   * needed before the actor system starts, the NAS would never answer and the test fails.
    */
   @Test
   void aLoginRefusedAfterTheActorSystemStartedStillEndsWithExit2AndJournalsNothing() throws Exception {
     Path home = Files.createDirectories(root.resolve("slow-refusal"));
-    try (InProcessSftpServer server = InProcessSftpServer.start(home.resolve("keys"), slowLogin(false))) {
+    try (InProcessSftpServer server = InProcessSftpServer.start(home.resolve("keys"), loginAnsweredOnceTheActorSystemRuns(home, false))) {
       Cli.Result run = runOnce(home, server, server.knownHosts());
 
       assertEquals(2, run.exitCode(), run.stdout() + run.stderr());
-      assertTrue(run.stderr().contains("Slf4jLogger started"), "the actor system had started: " + run.stderr());
+      assertTrue(answeredAfterStart.get(), "the NAS refused only once the actor system ran: " + run.stderr());
       assertTrue(run.stderr().contains("mediaferry: authentication as"), run.stderr());
     }
     assertNothingHappened(home);
   }
 
-  /** The same slow NAS that lets the login in: the file actors start then, and the file is offloaded. */
+  /**
+   * The same late NAS that lets the login in: the start waits for that login (it does not give
+   * up on the NAS and retry later), the file actors start then, and the file is offloaded.
+   */
   @Test
   void aSlowLoginDelaysTheFirstTransferAndNothingElse() throws Exception {
     Path home = Files.createDirectories(root.resolve("slow-login"));
-    try (InProcessSftpServer server = InProcessSftpServer.start(home.resolve("keys"), slowLogin(true))) {
+    try (InProcessSftpServer server = InProcessSftpServer.start(home.resolve("keys"), loginAnsweredOnceTheActorSystemRuns(home, true))) {
       Cli.Result run = runOnce(home, server, server.knownHosts());
 
       assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+      assertTrue(answeredAfterStart.get(), "the NAS let the login in only once the actor system ran");
+      assertFalse(run.stderr().contains("is not reachable now"),
+          "the start's login was the one let in, not given up on and retried later: " + run.stderr());
       assertTrue(run.stdout().contains("1 files, 1 verified"), run.stdout());
     }
     try (Stream<Path> stored = Files.walk(home.resolve("nas"))) {
@@ -66,16 +79,19 @@ class TargetAtStartTest {
     }
   }
 
-  /** The server's login answer comes 1.5 s late (a busy NAS), then it is the real one or a refusal. */
-  private static java.util.function.Consumer<org.apache.sshd.server.SshServer> slowLogin(boolean letIn) {
+  /**
+   * The server's login answer waits until the mediaferry process (Cli writes its stderr to
+   * home/stderr.txt) has logged its actor system's start, then is the real one or a refusal.
+   */
+  private java.util.function.Consumer<org.apache.sshd.server.SshServer> loginAnsweredOnceTheActorSystemRuns(
+      Path home, boolean letIn) {
+    Path stderr = home.resolve("stderr.txt");
     return ssh -> {
       var real = ssh.getPublickeyAuthenticator();
       ssh.setPublickeyAuthenticator((user, key, session) -> {
-        try {
-          Thread.sleep(1500);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+            .until(() -> Files.exists(stderr) && Files.readString(stderr).contains("Slf4jLogger started"));
+        answeredAfterStart.set(true);
         return letIn && real.authenticate(user, key, session);
       });
     };
