@@ -248,6 +248,26 @@ class RemoteShellScriptTest {
   }
 
   /**
+   * python3 widens the pipe it reads uploads from to 1 MiB (Linux's default limit for any
+   * user), so that while it writes a block to the disk the sender's next block still moves.
+   * Read through /proc from the pipe itself; the 64 KiB default would fail this.
+   */
+  @Test
+  void python3ReadsUploadsThroughAOneMebibytePipe() throws Exception {
+    try (LocalShell shell = start(bin("bin", true))) {
+      assertEquals("python3", shell.answerer());
+      ProcessHandle python3 = shell.process().descendants()
+          .filter(p -> p.info().command().orElse("").contains("python3")).findFirst().orElseThrow();
+      Process probe = new ProcessBuilder("python3", "-c", "import fcntl, os, sys;"
+          + "print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK), 1032))", // F_GETPIPE_SZ
+          "/proc/" + python3.pid() + "/fd/0").redirectErrorStream(true).start();
+      String size = new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      assertEquals(0, probe.waitFor(), size);
+      assertEquals("1048576", size, "bytes the pipe into python3 holds");
+    }
+  }
+
+  /**
    * A filesystem that refuses direct writes (ramfs here; some FUSE and network mounts) gets
    * the upload through the page cache (a file this big with its disk writes started every
    * 8 MiB): the same replies, and a cut still leaves what arrived.
