@@ -315,8 +315,8 @@ public final class Daemon {
           figures -> logship.latest().set(figures.observed())), "logship");
     }
     drainOnShutdown(context, supervisor, shutdown, settings.shutdownGrace());
-    context.getLog().info("mediaferry running: {} -> {}, journal {}", settings.source().dir(), target.describe(),
-        settings.journalFile());
+    context.getLog().info("mediaferry running: {} -> {}, journal {}, Java {}", settings.source().dir(),
+        target.describe(), settings.journalFile(), Runtime.version());
     return Behaviors.empty();
   }
 

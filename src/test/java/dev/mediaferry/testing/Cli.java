@@ -31,8 +31,12 @@ public final class Cli {
   private static Process start(Path workDir, java.util.Map<String, String> env, List<String> prefix, String... args)
       throws Exception {
     List<String> command = new ArrayList<>(prefix);
+    boolean once = args.length > 0 && args[0].equals("run") && List.of(args).contains("--once");
+    command.add(once ? OnceRuntime.JAVA.java() : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (once) {
+      command.addAll(OnceRuntime.JAVA.options());
+    }
     command.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // the logging of the shipped jar (not the test classpath's logback-test.xml): console and var/log files
         "-Dlogback.configurationFile=logback.xml",
         // a free port for the endpoints (a system property overrides the config file; the daemon writes the
@@ -48,6 +52,34 @@ public final class Cli {
         .redirectOutput(workDir.resolve("stdout.txt").toFile())
         .redirectError(workDir.resolve("stderr.txt").toFile())
         .start();
+  }
+
+  /**
+   * The java and options scripts/mediaferry starts `run --once` with (scripts/lib/once-java.sh:
+   * JDK 25 or later where installed, C2 for the crypto only), asked of that script itself, so
+   * these tests run --once as operators do. Only the AOT cache is left out: it is made per build.
+   */
+  private record OnceRuntime(String java, List<String> options) {
+    static final OnceRuntime JAVA = ask();
+
+    private static OnceRuntime ask() {
+      String root = Path.of("").toAbsolutePath().toString();
+      try {
+        Process shell = new ProcessBuilder("bash", "-c", "source scripts/lib/once-java.sh && j=$(once_java) && "
+            + "echo \"$j\" && once_compiler_opts \"$1\" && if [ -n \"$j\" ]; then once_newer_java_opts; fi",
+            "once-java", root).redirectErrorStream(true).start();
+        List<String> lines = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (shell.waitFor() != 0 || lines.isEmpty()) {
+          throw new IllegalStateException("scripts/lib/once-java.sh: " + lines);
+        }
+        String java = lines.get(0).isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+            : lines.get(0);
+        List<String> options = lines.stream().skip(1).flatMap(line -> List.of(line.split(" ")).stream()).toList();
+        return new OnceRuntime(java, options);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot ask scripts/lib/once-java.sh how --once starts", e);
+      }
+    }
   }
 
   public static Result run(Path workDir, String... args) throws Exception {
