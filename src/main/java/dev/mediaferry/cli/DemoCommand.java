@@ -18,10 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Shows the SSH path with no NAS: starts an SFTP server in this process on 127.0.0.1, writes a few "
@@ -36,14 +38,24 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
+  @Option(names = "--photos", paramLabel = "N", defaultValue = "0",
+      description = "Also N photos of 2 MiB each (flight-0423/), as a flight leaves hundreds of them. "
+          + "scripts/mediaferry trains the --once AOT cache with --photos 100. Default: ${DEFAULT-VALUE}.")
+  int photos;
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("mediaferry-demo-");
-    Path source = writeSamples(dir.resolve("media"));
+    if (photos < 0) {
+      System.err.println("mediaferry demo: --photos " + photos + " is below 0; give a count of photos, or leave it out");
+      return ExitCode.BAD_USAGE_OR_CONFIG;
+    }
+    Map<String, Integer> samples = samples(photos);
+    Path source = writeSamples(dir.resolve("media"), samples);
     Path nas = Files.createDirectories(dir.resolve("nas"));
     try (InProcessSftpServer server = InProcessSftpServer.start(dir.resolve("keys"))) {
       Settings settings = demoSettings(config.load(), dir, source, server.url(nas));
-      System.out.println("demo: SFTP server on 127.0.0.1:" + server.port() + ", offloading " + SAMPLES.size()
+      System.out.println("demo: SFTP server on 127.0.0.1:" + server.port() + ", offloading " + samples.size()
           + " files from " + source + " to " + settings.target().url());
       Files.createDirectories(settings.stateDir());
       try (InstanceLock lock = InstanceLock.acquire(settings.lockFile())) {
@@ -79,11 +91,20 @@ final class DemoCommand implements Callable<Integer> {
         "mediaferry.http.port", 0)).withFallback(base.raw()));
   }
 
-  private static Path writeSamples(Path source) throws IOException {
+  /** The five samples, and count photos of 2 MiB. */
+  private static Map<String, Integer> samples(int count) {
+    Map<String, Integer> samples = new TreeMap<>(SAMPLES);
+    for (int i = 1; i <= count; i++) {
+      samples.put(String.format("flight-0423/DJI_%04d.JPG", 1000 + i), 2 << 20);
+    }
+    return samples;
+  }
+
+  private static Path writeSamples(Path source, Map<String, Integer> samples) throws IOException {
     Random random = new Random(421);
     byte[] buffer = new byte[1 << 20];
     Instant shot = Instant.now().minus(Duration.ofDays(2));
-    for (var sample : SAMPLES.entrySet()) {
+    for (var sample : samples.entrySet()) {
       Path file = source.resolve(sample.getKey());
       Files.createDirectories(file.getParent());
       try (OutputStream out = Files.newOutputStream(file)) {

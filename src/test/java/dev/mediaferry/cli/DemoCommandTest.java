@@ -27,6 +27,23 @@ class DemoCommandTest {
     assertTrue(demo.stdout().contains("DJI_0421.MP4"), demo.stdout());
   }
 
+  @Test
+  void photosAddTwoMebibytePhotosToTheSamples() throws Exception {
+    Cli.Result demo = Cli.run(dir, "demo", "--photos", "3");
+    lastStdout = demo.stdout();
+
+    assertEquals(0, demo.exitCode(), demo.stderr() + demo.stdout());
+    assertTrue(demo.stdout().contains("8 files, 8 verified, 8 deleted, 0 failed"), demo.stdout());
+    assertTrue(demo.stdout().matches("(?s).*flight-0423/DJI_1003.JPG +2,097,152 bytes.*"), demo.stdout());
+  }
+
+  @Test
+  void aNegativePhotoCountIsRefused() throws Exception {
+    Cli.Result demo = Cli.run(dir, "demo", "--photos", "-1");
+    assertEquals(2, demo.exitCode());
+    assertTrue(demo.stderr().contains("--photos -1 is below 0"), demo.stderr());
+  }
+
   /** The demo keeps its folder for the user to look into (~190 MB); a test run must not leave one behind each time. */
   @AfterEach
   void removeTheDemoFolder() throws Exception {
