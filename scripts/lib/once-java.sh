@@ -1,4 +1,4 @@
-# Sourced by scripts/mediaferry, scripts/test and scripts/bench: how `run --once` starts.
+# Sourced by scripts/mediaferry, scripts/bench and the tests' Cli helper: how `run --once` starts.
 #
 # A --once run is a short life: a fresh JVM that compiles through most of it (the JIT took
 # 9.7 s of CPU in a 9 s run of 500 x 2 MiB on 2 cores, docs/benchmarks.md "sixth session").

@@ -45,11 +45,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("mediaferry-demo-");
     if (photos < 0) {
       System.err.println("mediaferry demo: --photos " + photos + " is below 0; give a count of photos, or leave it out");
       return ExitCode.BAD_USAGE_OR_CONFIG;
     }
+    Path dir = Files.createTempDirectory("mediaferry-demo-");
     Map<String, Integer> samples = samples(photos);
     Path source = writeSamples(dir.resolve("media"), samples);
     Path nas = Files.createDirectories(dir.resolve("nas"));

@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the mediaferry command line in its own JVM, as an operator would. */
 public final class Cli {
+  /** The java running the tests. */
+  private static final String DEFAULT_JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
   public record Result(int exitCode, String stdout, String stderr) {}
 
   private Cli() {}
@@ -32,7 +35,7 @@ public final class Cli {
       throws Exception {
     List<String> command = new ArrayList<>(prefix);
     boolean once = args.length > 0 && args[0].equals("run") && List.of(args).contains("--once");
-    command.add(once ? OnceRuntime.JAVA.java() : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(once ? OnceRuntime.JAVA.java() : DEFAULT_JAVA);
     if (once) {
       command.addAll(OnceRuntime.JAVA.options());
     }
@@ -72,8 +75,7 @@ public final class Cli {
         if (shell.waitFor() != 0 || lines.isEmpty()) {
           throw new IllegalStateException("scripts/lib/once-java.sh: " + lines);
         }
-        String java = lines.get(0).isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
-            : lines.get(0);
+        String java = lines.get(0).isEmpty() ? DEFAULT_JAVA : lines.get(0);
         List<String> options = lines.stream().skip(1).flatMap(line -> List.of(line.split(" ")).stream()).toList();
         return new OnceRuntime(java, options);
       } catch (Exception e) {
