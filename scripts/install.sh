@@ -59,6 +59,10 @@ install -d "$dest$prefix/lib"
 install -m 0644 "$from/mediaferry.jar" "$dest$prefix/mediaferry.jar"
 install -m 0644 "$from"/lib/*.jar "$dest$prefix/lib/"
 install -m 0644 "$root"/docs/*.md "$dest$prefix/docs/"
+# how `run --once` starts (the compiler options; the newer JDK and its AOT cache are for
+# scripts/mediaferry, which makes the cache per build)
+install -d "$dest$prefix/conf"
+install -m 0644 "$root/conf/once-compiler-directives.json" "$root/scripts/lib/once-java.sh" "$dest$prefix/conf/"
 cat > "$dest$prefix/bin/mediaferry" <<WRAPPER
 #!/bin/sh
 # mediaferry, installed by scripts/install.sh
@@ -66,7 +70,14 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
   *UTF-8*|*utf8*|*UTF8*|*utf-8*) ;;
   *) export LC_ALL=C.UTF-8 ;;
 esac
-exec java \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
+opts=""
+if [ "\${1:-}" = run ]; then
+  for arg in "\$@"; do
+    # run --once: C2 for the crypto only and earlier compiles (docs/benchmarks.md, sixth session)
+    [ "\$arg" = --once ] && opts=\$(. $prefix/conf/once-java.sh && once_compiler_opts $prefix)
+  done
+fi
+exec java \$opts \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
 WRAPPER
 chmod 0755 "$dest$prefix/bin/mediaferry"
 

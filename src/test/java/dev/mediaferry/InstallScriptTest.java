@@ -75,6 +75,37 @@ class InstallScriptTest {
     assertTrue(Files.exists(root.resolve("srv/mediaferry/media/clip.mp4")), "media are never removed");
   }
 
+  /**
+   * The installed wrapper starts `run --once` with the compiler options of scripts/lib/once-java.sh
+   * (the directives file installed beside it, which the JVM accepts), and the daemon without them.
+   * The wrapper runs with its prefix pointed into the staged root and a java that prints its arguments.
+   */
+  @Test
+  void theInstalledWrapperStartsRunOnceWithTheOnceCompilerOptions() throws Exception {
+    Path root = work.resolve("root");
+    assertEquals(0, sh(root, "scripts/install.sh", "--prefix", "/opt/mf", "--from", build().toString()).exit());
+    Path prefix = root.resolve("opt/mf");
+    Path wrapper = work.resolve("mediaferry");
+    Files.writeString(wrapper, Files.readString(prefix.resolve("bin/mediaferry")).replace("/opt/mf", prefix.toString()));
+    Path bin = Files.createDirectories(work.resolve("fake-bin"));
+    Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
+    bin.resolve("java").toFile().setExecutable(true);
+
+    String once = sh(null, "env", "PATH=" + bin + ":/usr/bin:/bin", "sh", wrapper.toString(), "run", "--once",
+        "--config", "x.conf").output();
+    Path directives = prefix.resolve("conf/once-compiler-directives.json");
+    assertTrue(once.contains("-XX:CompilerDirectivesFile=" + directives + " -XX:CompileThresholdScaling=0.3"), once);
+    assertTrue(once.endsWith("-jar " + prefix.resolve("mediaferry.jar") + " run --once --config x.conf\n"), once);
+    String daemon = sh(null, "env", "PATH=" + bin + ":/usr/bin:/bin", "sh", wrapper.toString(), "run", "--config",
+        "x.conf").output();
+    assertFalse(daemon.contains("CompilerDirectivesFile"), daemon);
+
+    Run accepted = sh(null, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + directives, "-version");
+    assertEquals(0, accepted.exit(), accepted.output());
+    assertTrue(accepted.output().contains("2 compiler directives added"), accepted.output());
+  }
+
   @Test
   void theInstalledUnitPassesSystemdAnalyzeVerify() throws Exception {
     boolean present = sh(null, "sh", "-c", "command -v systemd-analyze").exit() == 0;
