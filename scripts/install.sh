@@ -4,8 +4,9 @@
 #
 #   sudo scripts/install.sh [--prefix /opt/mediaferry] [--media DIR] [--trash DIR] [--user NAME]
 #                           [--from DIR]   (mediaferry.jar and lib/ from DIR; default: target/, built if missing)
-#   DESTDIR=/tmp/pkg scripts/install.sh ...   # stage into a folder (packaging, tests):
-#                                             # no user is created, nothing is started
+#                           [--no-archives] (no start-up archives: skips the 10-30 s of training runs)
+#   DESTDIR=/tmp/pkg scripts/install.sh ...   # stage into a folder (packaging, tests): no user
+#                                             # is created, nothing is started, no archives are made
 #
 # Then: edit /etc/mediaferry/mediaferry.conf (target.url at least), and
 #   systemctl enable --now mediaferry && /opt/mediaferry/bin/mediaferry status
@@ -20,7 +21,8 @@ from="$root/target"
 etc=/etc/mediaferry
 state=/var/lib/mediaferry
 logs=/var/log/mediaferry
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+archives=yes
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
     --trash) trash="$2"; shift 2 ;;
     --user) user="$2"; shift 2 ;;
     --from) from="$2"; shift 2 ;;
+    --no-archives) archives=no; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -59,8 +62,7 @@ install -d "$dest$prefix/lib"
 install -m 0644 "$from/mediaferry.jar" "$dest$prefix/mediaferry.jar"
 install -m 0644 "$from"/lib/*.jar "$dest$prefix/lib/"
 install -m 0644 "$root"/docs/*.md "$dest$prefix/docs/"
-# how `run --once` starts (the compiler options; the newer JDK and its AOT cache are for
-# scripts/mediaferry, which makes the cache per build)
+# how `run --once` starts (scripts/lib/once-java.sh: the compiler options) and the start-up archives
 install -d "$dest$prefix/conf"
 install -m 0644 "$root/conf/once-compiler-directives.json" "$root/scripts/lib/once-java.sh" "$dest$prefix/conf/"
 cat > "$dest$prefix/bin/mediaferry" <<WRAPPER
@@ -70,16 +72,45 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
   *UTF-8*|*utf8*|*UTF8*|*utf-8*) ;;
   *) export LC_ALL=C.UTF-8 ;;
 esac
-opts=""
+lib=$prefix/lib
+java=java
+share=""
+compile=""
+# the class-data archive made at install (lib/mediaferry.jsa): about 0.6 s less per start for
+# every command but the daemon (started once, it would keep ~40 MB more resident for nothing)
+[ -f \$lib/mediaferry.jsa ] && share="-XX:SharedArchiveFile=\$lib/mediaferry.jsa"
 if [ "\${1:-}" = run ]; then
-  for arg in "\$@"; do
-    # run --once: C2 for the crypto only and earlier compiles (docs/benchmarks.md, sixth session)
-    [ "\$arg" = --once ] && opts=\$(. $prefix/conf/once-java.sh && once_compiler_opts $prefix)
-  done
+  daemon=yes
+  for arg in "\$@"; do [ "\$arg" = --once ] && daemon=""; done
+  if [ -n "\$daemon" ]; then
+    share=""
+  else
+    # run --once: on the newer JDK its AOT cache was made with, C2 for the crypto only and earlier
+    # compiles (scripts/lib/once-java.sh; docs/benchmarks.md, sixth and seventh sessions)
+    if [ -f \$lib/mediaferry-once.aot ] && [ -x "\$(cat \$lib/once-java 2>/dev/null)" ] \\
+        && [ "\${MEDIAFERRY_CDS:-on}" != off ]; then
+      java=\$(cat \$lib/once-java)
+      share="-XX:AOTCache=\$lib/mediaferry-once.aot \$(. $prefix/conf/once-java.sh && once_newer_java_opts)"
+    fi
+    compile=\$(. $prefix/conf/once-java.sh && once_compiler_opts $prefix)
+  fi
 fi
-exec java \$opts \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
+# MEDIAFERRY_CDS=off: no archive (as scripts/mediaferry); JVM warnings (a stale archive) on stderr
+[ "\${MEDIAFERRY_CDS:-on}" = off ] && share=""
+[ -n "\$share" ] && share="\$share -Xlog:disable -Xlog:all=warning:stderr"
+exec \$java \$share \$compile \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
 WRAPPER
 chmod 0755 "$dest$prefix/bin/mediaferry"
+
+# start-up archives, made from the installed jar where it runs (an archive records its class
+# path, so a staged install under DESTDIR gets none); remade by every install, as after a JDK upgrade
+if [ -z "$dest" ] && [ "$archives" = yes ]; then
+  # shellcheck source=lib/once-java.sh
+  source "$root/scripts/lib/once-java.sh"
+  # shellcheck source=lib/archives.sh
+  source "$root/scripts/lib/archives.sh"
+  make_installed_archives "$prefix"
+fi
 
 fill() {
   sed -e "s|@PREFIX@|$prefix|g" -e "s|@USER@|$user|g" -e "s|@ETC@|$etc|g" -e "s|@STATE@|$state|g" \

@@ -34,7 +34,8 @@ if $purge; then
   rm -rf "$dest/etc/mediaferry" "$dest/var/lib/mediaferry/state" "$dest/var/lib/mediaferry/.ssh" \
     "$dest/var/log/mediaferry"
   rmdir --ignore-fail-on-non-empty "$dest/var/lib/mediaferry" 2>/dev/null || true
-  if [ -z "$dest" ] && id -u "$user" >/dev/null 2>&1; then
+  # the service account only: never root (an install run with --user root shares it)
+  if [ -z "$dest" ] && id -u "$user" >/dev/null 2>&1 && [ "$(id -u "$user")" != 0 ]; then
     userdel "$user" || true
   fi
   echo "removed mediaferry with its configuration, journal and logs (media and trash folders were not touched)"
