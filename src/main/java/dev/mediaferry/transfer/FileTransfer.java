@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -47,8 +46,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -57,7 +54,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * where it rests with a {@link Report}, and stops; whoever needs it next spawns it again
  * and it recovers from its journal. Copies and checks run on the blocking executor.
  */
-public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Command, FileEvent, FileState> {
+public final class FileTransfer extends FileJournalEntity<FileTransfer.Command> {
 
   static final int SNAPSHOT_EVERY = 100;
 
@@ -136,7 +133,7 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   private FileTransfer(ActorContext<Command> context, FileInfo file, TransferSetup setup, ActorRef<Report> supervisor) {
     // no restart in place on a journal failure: the entity stops, so its supervisor sees it
     // (watch), frees the slot and tries the file again after a backoff
-    super(persistenceId(file.fileId()));
+    super(file.fileId());
     this.context = context;
     this.file = file;
     this.setup = setup;
@@ -151,16 +148,6 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
-  }
-
-  @Override
-  public FileState emptyState() {
-    return FileState.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(FileEvent event) {
-    return Set.of(FileEvent.TAG);
   }
 
   @Override
@@ -514,12 +501,5 @@ public final class FileTransfer extends EventSourcedBehavior<FileTransfer.Comman
     Throwable cause = Blocking.cause(error);
     return cause instanceof TargetException te ? te
         : new TargetException(ErrorKind.TRANSIENT, file.relativePath() + ": unexpected " + cause, cause);
-  }
-
-  // --- the journal's meaning ---
-
-  @Override
-  public EventHandler<FileState, FileEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(FileState::apply);
   }
 }

@@ -4,13 +4,10 @@ import dev.mediaferry.file.FileEvent;
 import dev.mediaferry.file.FileInfo;
 import dev.mediaferry.file.FileState;
 import java.nio.file.Path;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 /**
  * `mediaferry retry` while no daemon runs (the command holds the daemon's lock): recovers one
@@ -18,7 +15,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * and stops. The daemon's next scan then finds the file waiting. A running daemon does the
  * same through the file's own {@link FileTransfer}.
  */
-public final class OfflineRelease extends EventSourcedBehavior<OfflineRelease.Release, FileEvent, FileState> {
+public final class OfflineRelease extends FileJournalEntity<OfflineRelease.Release> {
 
   /** The one command: release the file, replying the outcome. */
   public record Release(String reason, String by, ActorRef<FileTransfer.ReleaseOutcome> replyTo) {}
@@ -27,23 +24,13 @@ public final class OfflineRelease extends EventSourcedBehavior<OfflineRelease.Re
   private final Path source;
 
   private OfflineRelease(FileInfo file, Path sourceDir) {
-    super(FileTransfer.persistenceId(file.fileId()));
+    super(file.fileId());
     this.file = file;
     this.source = sourceDir.resolve(file.relativePath());
   }
 
   public static Behavior<Release> create(FileInfo file, Path sourceDir) {
     return new OfflineRelease(file, sourceDir);
-  }
-
-  @Override
-  public FileState emptyState() {
-    return FileState.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(FileEvent event) {
-    return Set.of(FileEvent.TAG);
   }
 
   @Override
@@ -61,10 +48,5 @@ public final class OfflineRelease extends EventSourcedBehavior<OfflineRelease.Re
         .thenRun(s -> release.replyTo().tell(new FileTransfer.ReleaseOutcome(file.relativePath(), true,
             "released; it was " + state.status())))
         .thenStop();
-  }
-
-  @Override
-  public EventHandler<FileState, FileEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(FileState::apply);
   }
 }
