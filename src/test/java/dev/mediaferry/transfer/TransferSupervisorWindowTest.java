@@ -93,8 +93,11 @@ class TransferSupervisorWindowTest {
       assertEquals(1, queue.receiveMessage().queued(), "still inside the window");
       assertEquals(0, target.uploadsStarted.get());
 
-      clock.advance(Duration.ofMinutes(2));
-      time.timePasses(Duration.ofMinutes(2)); // the window ended: the supervisor's timer fires
+      // the window ended at 10:30; the supervisor's timer is due a second later. Only just past
+      // it: the file's entity, spawned while timePasses still runs, schedules its 30 s recovery
+      // timeout on the same manual scheduler, and a longer step fired that too (a failed CI run)
+      clock.advance(Duration.ofSeconds(62));
+      time.timePasses(Duration.ofSeconds(62));
       await().atMost(Duration.ofSeconds(10)).until(() -> target.uploads.get() == 1);
       supervisor.tell(new TransferSupervisor.GetQueue(5, queue.ref()));
       assertNull(queue.receiveMessage().heldBackBecause());
