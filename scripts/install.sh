@@ -87,12 +87,13 @@ if [ "\${1:-}" = run ]; then
   else
     # run --once: on the newer JDK its AOT cache was made with, C2 for the crypto only and earlier
     # compiles (scripts/lib/once-java.sh; docs/benchmarks.md, sixth and seventh sessions)
+    . $prefix/conf/once-java.sh
     if [ -f \$lib/mediaferry-once.aot ] && [ -x "\$(cat \$lib/once-java 2>/dev/null)" ] \\
         && [ "\${MEDIAFERRY_CDS:-on}" != off ]; then
       java=\$(cat \$lib/once-java)
-      share="-XX:AOTCache=\$lib/mediaferry-once.aot \$(. $prefix/conf/once-java.sh && once_newer_java_opts)"
+      share="-XX:AOTCache=\$lib/mediaferry-once.aot \$(once_newer_java_opts)"
     fi
-    compile=\$(. $prefix/conf/once-java.sh && once_compiler_opts $prefix)
+    compile=\$(once_compiler_opts $prefix)
   fi
 fi
 # MEDIAFERRY_CDS=off: no archive (as scripts/mediaferry); JVM warnings (a stale archive) on stderr

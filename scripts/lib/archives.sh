@@ -27,13 +27,11 @@ make_archive() {
   # the demo's folder goes under $train (java.io.tmpdir), so it is removed with it
   printf 'mediaferry.home = "%s"\n' "$train" > "$train/demo.conf"
   rm -f "$archive"
-  if ! MEDIAFERRY_LOG_DIR="$train/log" "$java" -Xmx192m -Xms16m -XX:+UseSerialGC "$make=$archive" "$@" \
-      -Xlog:disable -Djava.io.tmpdir="$train" -jar "$jar" demo --config "$train/demo.conf" --photos "$photos" \
-      >/dev/null 2>&1; then
-    MEDIAFERRY_LOG_DIR="$train/log" "$java" -Xmx192m -Xms16m -XX:+UseSerialGC "$make=$archive" "$@" \
-      -Xlog:disable -Djava.io.tmpdir="$train" -jar "$jar" run --once --config "$train/training.conf" \
-      >/dev/null 2>&1 || rm -f "$archive"
-  fi
+  local jvm=("$java" -Xmx192m -Xms16m -XX:+UseSerialGC "$make=$archive" "$@" -Xlog:disable
+    -Djava.io.tmpdir="$train" -jar "$jar")
+  MEDIAFERRY_LOG_DIR="$train/log" "${jvm[@]}" demo --config "$train/demo.conf" --photos "$photos" >/dev/null 2>&1 ||
+    MEDIAFERRY_LOG_DIR="$train/log" "${jvm[@]}" run --once --config "$train/training.conf" >/dev/null 2>&1 ||
+    rm -f "$archive"
   rm -rf "$train"
   [ -f "$archive" ]
 }

@@ -1,6 +1,7 @@
 package dev.mediaferry.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class DaemonStopTest {
     Daemon daemon = runOnce(target, settings);
     try {
       assertTimeoutPreemptively(Daemon.CLOSE_WAIT.plus(Duration.ofSeconds(20)), () -> daemon.stop().join());
-      assertTrue(!target.closed.get(), "the close was still waiting for the NAS");
+      assertFalse(target.closed.get(), "the close was still waiting for the NAS");
     } finally {
       target.answer.countDown();
     }
