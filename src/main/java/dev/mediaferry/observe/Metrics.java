@@ -7,7 +7,9 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -69,8 +71,26 @@ public final class Metrics {
             + "pending_delete, ...), from the file index").labelNames("state")
         .callback(callback -> filesByState.get().forEach((state, n) -> callback.call(n, state)))
         .register(registry);
-    JvmMetrics.builder().register(registry);
+    registry.register(new JvmMetricsOnFirstScrape());
     return this;
+  }
+
+  /**
+   * The Prometheus client's JVM metrics (jvm_*, process_*), built when they are first scraped:
+   * building them starts the JVM's management beans, ~40 ms of a start's CPU that a `run --once`
+   * nobody scrapes would spend for nothing (one-file --once, 8 runs each: 1.65 -> 1.61 s).
+   */
+  private static final class JvmMetricsOnFirstScrape implements MultiCollector {
+    private PrometheusRegistry jvm;
+
+    @Override
+    public synchronized MetricSnapshots collect() {
+      if (jvm == null) {
+        jvm = new PrometheusRegistry();
+        JvmMetrics.builder().register(jvm);
+      }
+      return jvm.scrape();
+    }
   }
 
   /** The log shipper's metrics, read at each scrape from its last cycle's figures. */
