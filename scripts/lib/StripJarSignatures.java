@@ -32,7 +32,8 @@ import java.util.zip.ZipEntry;
  */
 public final class StripJarSignatures {
   /** The files a jar signature consists of (JAR File Specification, "Signed JAR File"). */
-  static final Pattern SIGNATURE = Pattern.compile("META-INF/[^/]+\\.(SF|RSA|DSA|EC)|META-INF/SIG-[^/]+", Pattern.CASE_INSENSITIVE);
+  static final Pattern SIGNATURE =
+      Pattern.compile("META-INF/[^/]+\\.(SF|RSA|DSA|EC)|META-INF/SIG-[^/]+", Pattern.CASE_INSENSITIVE);
 
   public static void main(String[] args) throws IOException {
     if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {

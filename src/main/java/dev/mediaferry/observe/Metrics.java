@@ -77,8 +77,9 @@ public final class Metrics {
 
   /**
    * The Prometheus client's JVM metrics (jvm_*, process_*), built when they are first scraped:
-   * building them starts the JVM's management beans, ~40 ms of a start's CPU that a `run --once`
-   * nobody scrapes would spend for nothing (one-file --once, 8 runs each: 1.65 -> 1.61 s).
+   * building them starts the JVM's management beans, CPU that a `run --once` nobody scrapes
+   * would spend for nothing (one-file --once, 8 alternated runs each: median 1.705 -> 1.63 s,
+   * 0.15 s less CPU; docs/benchmarks.md, eighth session).
    */
   private static final class JvmMetricsOnFirstScrape implements MultiCollector {
     private PrometheusRegistry jvm;
