@@ -76,9 +76,11 @@ lib=$prefix/lib
 java=java
 share=""
 compile=""
+# MEDIAFERRY_CDS=off: no archive (as scripts/mediaferry)
+archives=\${MEDIAFERRY_CDS:-on}
 # the class-data archive made at install (lib/mediaferry.jsa): about 0.6 s less per start for
 # every command but the daemon (started once, it would keep ~40 MB more resident for nothing)
-[ -f \$lib/mediaferry.jsa ] && share="-XX:SharedArchiveFile=\$lib/mediaferry.jsa"
+[ -f \$lib/mediaferry.jsa ] && [ "\$archives" != off ] && share="-XX:SharedArchiveFile=\$lib/mediaferry.jsa"
 if [ "\${1:-}" = run ]; then
   daemon=yes
   for arg in "\$@"; do [ "\$arg" = --once ] && daemon=""; done
@@ -89,15 +91,14 @@ if [ "\${1:-}" = run ]; then
     # compiles (scripts/lib/once-java.sh; docs/benchmarks.md, sixth and seventh sessions)
     . $prefix/conf/once-java.sh
     if [ -f \$lib/mediaferry-once.aot ] && [ -x "\$(cat \$lib/once-java 2>/dev/null)" ] \\
-        && [ "\${MEDIAFERRY_CDS:-on}" != off ]; then
+        && [ "\$archives" != off ]; then
       java=\$(cat \$lib/once-java)
       share="-XX:AOTCache=\$lib/mediaferry-once.aot \$(once_newer_java_opts)"
     fi
     compile=\$(once_compiler_opts $prefix)
   fi
 fi
-# MEDIAFERRY_CDS=off: no archive (as scripts/mediaferry); JVM warnings (a stale archive) on stderr
-[ "\${MEDIAFERRY_CDS:-on}" = off ] && share=""
+# JVM warnings (a stale archive's) on stderr: stdout keeps audit output and summaries
 [ -n "\$share" ] && share="\$share -Xlog:disable -Xlog:all=warning:stderr"
 exec \$java \$share \$compile \${MEDIAFERRY_JAVA_OPTS:--Xmx192m -Xms16m -XX:+UseSerialGC -Dlogback.configurationFile=$etc/logback.xml} -jar $prefix/mediaferry.jar "\$@"
 WRAPPER
